@@ -1,0 +1,47 @@
+"""Who may see and change what: the one place that answers it (STYLE.md §3).
+
+Everything an organization owns is fetched through ``get_for_user``: another organization's data
+answers 404 (its existence is not revealed), a member whose role may not write answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import WRITER_ROLES, Membership, Organization
+
+_ROLES_CACHE = "_ita_roles"
+
+
+def roles_of(user: Any) -> dict[int, str]:
+    """The user's role in each of their organizations, cached on the user for one request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, _ROLES_CACHE, None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+        setattr(user, _ROLES_CACHE, cached)
+    return cached
+
+
+def can_write(user: Any, organization: Organization | int) -> bool:
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return roles_of(user).get(org_id) in WRITER_ROLES
+
+
+def require_write(user: Any, organization: Organization | int) -> None:
+    """Services call this too: a write without the right role is refused whoever calls."""
+    if not can_write(user, organization):
+        raise PermissionDenied
+
+
+def get_for_user(qs: QuerySet | Any, user: Any, *, write: bool = False, **lookup: Any) -> Model:
+    """Fetch one owned object: 404 outside the user's organizations, 403 for a write without rights."""
+    obj = get_object_or_404(qs.for_user(user), **lookup)
+    if write:
+        require_write(user, obj.organization_id if hasattr(obj, "organization_id") else obj.pk)
+    return obj

@@ -1,0 +1,275 @@
+"""Django admin for every model. Framework rows of a version in use are read-only: corrections go
+into a new revision (the "copy as new revision" action), so no assessment's score moves silently."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import models, services
+
+
+def _version_of(obj) -> models.FrameworkVersion | None:
+    for path in ("framework", "scheme.framework", "scale.framework", "item.framework"):
+        target = obj
+        for attr in path.split("."):
+            target = getattr(target, attr, None)
+        if isinstance(target, models.FrameworkVersion):
+            return target
+    return obj if isinstance(obj, models.FrameworkVersion) else None
+
+
+class FrameworkPartAdmin(admin.ModelAdmin):
+    """Read-only once the version it belongs to is used by an assessment."""
+
+    def _locked(self, obj) -> bool:
+        version = _version_of(obj) if obj is not None else None
+        return version is not None and version.pk is not None and services.framework_is_locked(version)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self._locked(obj):
+            messages.warning(
+                request,
+                _(
+                    "This framework version is used by assessments and is read-only. Use the action "
+                    "'Copy as a new revision' on the framework version to correct it."
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class LockedInline:
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not _inline_locked(obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and not _inline_locked(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not _inline_locked(obj)
+
+
+def _inline_locked(parent) -> bool:
+    version = _version_of(parent) if parent is not None else None
+    return version is not None and services.framework_is_locked(version)
+
+
+class ToolInline(LockedInline, admin.TabularInline):
+    model = models.Tool
+    extra = 0
+
+
+class BandInline(LockedInline, admin.TabularInline):
+    model = models.Band
+    extra = 0
+
+
+class AnswerOptionInline(LockedInline, admin.TabularInline):
+    model = models.AnswerOption
+    extra = 0
+
+
+class ItemElementInline(LockedInline, admin.TabularInline):
+    model = models.ItemElement
+    extra = 0
+
+
+class SubIndicatorInline(LockedInline, admin.TabularInline):
+    model = models.SubIndicator
+    extra = 0
+    exclude = ["framework"]
+
+
+@admin.register(models.FrameworkVersion)
+class FrameworkVersionAdmin(FrameworkPartAdmin):
+    list_display = ["fiscal_year", "revision", "status", "name_th", "assessment_count", "created_at"]
+    list_filter = ["status", "fiscal_year"]
+    readonly_fields = ["checksum", "created_at"]
+    inlines = [ToolInline]
+    actions = ["copy_as_new_revision"]
+
+    @admin.display(description=_("assessments"))
+    def assessment_count(self, obj: models.FrameworkVersion) -> int:
+        return obj.assessments.count()
+
+    @admin.action(description=_("Copy as a new revision (to correct a version in use)"))
+    def copy_as_new_revision(self, request, queryset) -> None:
+        for version in queryset:
+            try:
+                new = services.framework_new_revision(version=version)
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("Created %(version)s; correct it and assessments can move to it.") % {"version": new},
+            )
+
+
+@admin.register(models.BandScheme)
+class BandSchemeAdmin(FrameworkPartAdmin):
+    list_display = ["framework", "kind", "pass_mark"]
+    inlines = [BandInline]
+
+
+@admin.register(models.Band)
+class BandAdmin(FrameworkPartAdmin):
+    list_display = ["scheme", "label", "min_total", "min_each_tool", "passed", "is_sub_level"]
+
+
+@admin.register(models.AnswerScale)
+class AnswerScaleAdmin(FrameworkPartAdmin):
+    list_display = ["framework", "code", "status_note"]
+    inlines = [AnswerOptionInline]
+
+
+@admin.register(models.AnswerOption)
+class AnswerOptionAdmin(FrameworkPartAdmin):
+    list_display = ["scale", "label", "score"]
+
+
+@admin.register(models.Tool)
+class ToolAdmin(FrameworkPartAdmin):
+    list_display = ["framework", "code", "name_th", "weight"]
+    list_filter = ["framework"]
+
+
+@admin.register(models.Indicator)
+class IndicatorAdmin(FrameworkPartAdmin):
+    list_display = ["framework", "number", "name_th", "tool"]
+    list_filter = ["framework"]
+    inlines = [SubIndicatorInline]
+
+
+@admin.register(models.SubIndicator)
+class SubIndicatorAdmin(FrameworkPartAdmin):
+    list_display = ["framework", "code", "name_th", "indicator"]
+    list_filter = ["framework"]
+
+
+@admin.register(models.ItemGroup)
+class ItemGroupAdmin(FrameworkPartAdmin):
+    list_display = ["framework", "sub_indicator", "name_th"]
+    list_filter = ["framework"]
+
+
+@admin.register(models.Item)
+class ItemAdmin(FrameworkPartAdmin):
+    list_display = ["framework", "code", "name_th", "kind", "polarity", "concept"]
+    list_filter = ["framework", "kind"]
+    search_fields = ["code", "name_th", "concept"]
+    inlines = [ItemElementInline]
+
+
+@admin.register(models.ItemElement)
+class ItemElementAdmin(FrameworkPartAdmin):
+    list_display = ["item", "text"]
+    search_fields = ["text", "item__code"]
+
+
+class UnitInline(admin.TabularInline):
+    model = models.Unit
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "org_type", "province", "district", "itas_code"]
+    list_filter = ["org_type", "province"]
+    search_fields = ["name", "itas_code", "province"]
+    inlines = [UnitInline, MembershipInline]
+
+
+@admin.register(models.Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "code"]
+    list_filter = ["organization"]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role", "position_title", "unit"]
+    list_filter = ["role", "organization"]
+    search_fields = ["user__username", "position_title"]
+
+
+class RecomputeAdmin(admin.ModelAdmin):
+    """Entered scores changed here refresh the assessment's computed result, as the services do."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        services.assessment_recompute(assessment=obj.assessment)
+
+    def delete_model(self, request, obj) -> None:
+        assessment = obj.assessment
+        super().delete_model(request, obj)
+        services.assessment_recompute(assessment=assessment)
+
+
+class IndicatorScoreInline(admin.TabularInline):
+    model = models.IndicatorScore
+    extra = 0
+    exclude = ["organization"]
+
+
+@admin.register(models.Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "organization",
+        "fiscal_year",
+        "framework",
+        "computed_total",
+        "computed_band",
+        "published_total",
+    ]
+    list_filter = ["fiscal_year", "organization"]
+    readonly_fields = [
+        "computed_total",
+        "computed_band",
+        "computed_passed",
+        "computed_complete",
+        "computed_result",
+    ]
+    inlines = [IndicatorScoreInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for row in formset.save(commit=False):
+            row.organization_id = form.instance.organization_id
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        services.assessment_recompute(assessment=form.instance)
+
+
+@admin.register(models.IndicatorScore)
+class IndicatorScoreAdmin(RecomputeAdmin):
+    list_display = ["assessment", "indicator", "score"]
+
+
+@admin.register(models.QuestionScore)
+class QuestionScoreAdmin(RecomputeAdmin):
+    list_display = ["assessment", "item", "score"]
+
+
+@admin.register(models.DisclosureResult)
+class DisclosureResultAdmin(RecomputeAdmin):
+    list_display = ["assessment", "item", "passed", "updated_at"]
+    list_filter = ["passed"]

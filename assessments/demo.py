@@ -1,0 +1,130 @@
+"""The demo data set: two organizations, their units, four demo users and a filled-in assessment.
+
+Idempotent: running it again changes nothing that is already there (passwords are reset).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from . import services
+from .framework_file import load_framework_file
+from .models import Assessment, Membership, Organization, OrganizationType, Role, Unit
+
+DEMO_PASSWORD = "demo1234"
+FRAMEWORK_DIR = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
+
+ORGANIZATIONS = [
+    {
+        "name": "เทศบาลตำบลหนองบัวงาม",
+        "org_type": OrganizationType.SUBDISTRICT_MUNICIPALITY,
+        "province": "ขอนแก่น",
+        "district": "บ้านฝาง",
+        "itas_code": "DEMO-5401",
+        "phone": "0 4321 0000",
+        "units": [
+            ("สำนักปลัดเทศบาล", "ขก 54001/สป"),
+            ("กองคลัง", "ขก 54001/กค"),
+            ("กองช่าง", "ขก 54001/กช"),
+            ("กองการศึกษา", "ขก 54001/กศ"),
+            ("กองยุทธศาสตร์และงบประมาณ", "ขก 54001/ยผ"),
+        ],
+    },
+    {
+        "name": "องค์การบริหารส่วนตำบลโนนสว่าง",
+        "org_type": OrganizationType.SAO,
+        "province": "มหาสารคาม",
+        "district": "กันทรวิชัย",
+        "itas_code": "DEMO-4402",
+        "phone": "0 4300 0000",
+        "units": [("สำนักปลัด", ""), ("กองคลัง", ""), ("กองช่าง", "")],
+    },
+]
+
+# username, organization index, role, unit index, first name, last name, position title
+USERS = [
+    ("demo-officer", 0, Role.OFFICER, 4, "สมหญิง", "ใจดี", "นักวิเคราะห์นโยบายและแผนชำนาญการ"),
+    ("demo-executive", 0, Role.EXECUTIVE, 0, "สมชาย", "รักงาน", "ปลัดเทศบาลตำบลหนองบัวงาม"),
+    ("demo-admin", 0, Role.ADMIN, 0, "วันดี", "มีระเบียบ", "นักวิชาการคอมพิวเตอร์ปฏิบัติการ"),
+    ("demo-outsider", 1, Role.OFFICER, 0, "มานะ", "อดทน", "นักจัดการงานทั่วไปปฏิบัติการ"),
+]
+
+# A filled-in 2565 assessment so the portal has something to show (made-up figures).
+DEMO_INDICATORS_2565 = {
+    1: "86.40",
+    2: "78.12",
+    3: "81.05",
+    4: "79.90",
+    5: "77.35",
+    6: "84.10",
+    7: "80.02",
+    8: "79.55",
+}
+DEMO_FAILED_ITEMS_2565 = {
+    "O16": "ยังไม่มีรายงานผลสำรวจความพึงพอใจของปีที่ประเมิน",
+    "O40": "รายงานรอบ 6 เดือนยังไม่ได้เผยแพร่",
+}
+
+
+def load_shipped_frameworks() -> list[services.FrameworkLoadResult]:
+    return [
+        services.framework_load(spec=load_framework_file(path))
+        for path in sorted(FRAMEWORK_DIR.glob("ita-*.json"))
+    ]
+
+
+@transaction.atomic
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Create the demo data set; returns (username, role, organization) of each demo user."""
+    load_shipped_frameworks()
+    orgs = []
+    for spec in ORGANIZATIONS:
+        fields = {k: v for k, v in spec.items() if k not in {"name", "units"}}
+        org, _ = Organization.objects.get_or_create(name=spec["name"], defaults=fields)
+        for order, (unit_name, code) in enumerate(spec["units"]):
+            Unit.objects.get_or_create(
+                organization=org, name=unit_name, defaults={"code": code, "order": order}
+            )
+        orgs.append(org)
+
+    User = get_user_model()
+    logins = []
+    for username, org_index, role, unit_index, first, last, title in USERS:
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        user.set_password(DEMO_PASSWORD)
+        if role == Role.ADMIN:
+            user.is_staff = user.is_superuser = True
+        user.save()
+        org = orgs[org_index]
+        unit = org.units.order_by("order")[unit_index]
+        Membership.objects.get_or_create(
+            user=user, organization=org, defaults={"role": role, "unit": unit, "position_title": title}
+        )
+        logins.append((username, role.label, org.name))
+
+    officer = User.objects.get(username="demo-officer")
+    if not Assessment.objects.filter(organization=orgs[0], fiscal_year=2565).exists():
+        assessment = services.assessment_create(organization=orgs[0], fiscal_year=2565, user=officer)
+        services.indicator_scores_set(
+            assessment=assessment,
+            scores={n: Decimal(v) for n, v in DEMO_INDICATORS_2565.items()},
+            user=officer,
+        )
+        services.disclosures_mark_passed(assessment=assessment, user=officer)
+        for item in assessment.framework.items.filter(code__in=DEMO_FAILED_ITEMS_2565):
+            services.disclosure_result_set(
+                assessment=assessment,
+                item=item,
+                passed=False,
+                urls=[],
+                note=DEMO_FAILED_ITEMS_2565[item.code],
+                user=officer,
+            )
+    return logins

@@ -1,0 +1,147 @@
+"""Forms of the score entry pages. Error messages are Thai through the catalog and say which field."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from ita_portal.thai import arabic_digits
+
+from .models import Indicator, Item, Organization, Tool
+
+SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(100)
+URL_ERROR = _("URL %(number)s is not a web address (it must start with http:// or https://): %(url)s")
+
+
+class ScoreField(forms.CharField):
+    """A 0-100 score with at most two decimals; accepts Thai digits, a trailing % and spaces."""
+
+    default_error_messages = {
+        "invalid": _("Enter a number such as 88.81."),
+        "range": _("The score must be between 0 and 100."),
+        "places": _("Use at most 2 decimal places."),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "score-input"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: str | None) -> Decimal | None:
+        text = arabic_digits(str(value or "")).strip().rstrip("%").strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if not SCORE_MIN <= number <= SCORE_MAX:
+            raise ValidationError(self.error_messages["range"], code="range")
+        if -number.as_tuple().exponent > 2:
+            raise ValidationError(self.error_messages["places"], code="places")
+        return number
+
+
+class AssessmentCreateForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
+    fiscal_year = forms.TypedChoiceField(coerce=int, label=_("Fiscal year"))
+
+    def __init__(self, *args, organizations, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["fiscal_year"].choices = [(y, str(y)) for y in years]
+
+
+class IndicatorScoresForm(forms.Form):
+    """One field per indicator of the framework, named ``ind_<number>``."""
+
+    def __init__(self, *args, indicators: list[Indicator], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        for ind in indicators:
+            self.fields[f"ind_{ind.number}"] = ScoreField(label=f"{ind.number}. {ind.name_th}")
+
+    def scores(self) -> dict[int, Decimal | None]:
+        return {ind.number: self.cleaned_data.get(f"ind_{ind.number}") for ind in self.indicators}
+
+    def by_tool(self) -> list[tuple[str, str, list]]:
+        """(tool code, tool name, bound fields) in framework order, for the page's sections."""
+        groups: list[tuple[str, str, list]] = []
+        for ind in self.indicators:
+            if not groups or groups[-1][0] != ind.tool.code:
+                groups.append((ind.tool.code, ind.tool.name_th, []))
+            groups[-1][2].append(self[f"ind_{ind.number}"])
+        return groups
+
+
+class QuestionScoresForm(forms.Form):
+    """One field per survey question, named ``q_<code>``."""
+
+    def __init__(self, *args, items: list[Item], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"q_{item.code}"] = ScoreField(label=f"{item.code} {item.name_th}")
+
+    def scores(self) -> dict[str, Decimal | None]:
+        return {item.code: self.cleaned_data.get(f"q_{item.code}") for item in self.items}
+
+
+class DisclosureResultForm(forms.Form):
+    """One O-item row: result, the URL(s) where it is published (one per line), a note."""
+
+    RESULT_CHOICES = [("", _("Not decided")), ("pass", _("Passed")), ("fail", _("Not passed"))]
+
+    result = forms.ChoiceField(choices=RESULT_CHOICES, required=False, label=_("Result"))
+    urls = forms.CharField(
+        required=False,
+        label=_("URL where it is published"),
+        widget=forms.Textarea(attrs={"rows": 1, "class": "url-input"}),
+    )
+    note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 1}))
+
+    def clean_urls(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["urls"].replace(" ", "\n").splitlines()]
+        urls = [line for line in lines if line]
+        validate = URLValidator(schemes=["http", "https"])
+        for number, url in enumerate(urls, start=1):
+            try:
+                validate(url)
+            except ValidationError as exc:
+                raise ValidationError(
+                    URL_ERROR,
+                    params={"number": number, "url": url},
+                    code="invalid_url",
+                ) from exc
+        return urls
+
+    def passed(self) -> bool | None:
+        return {"pass": True, "fail": False}.get(self.cleaned_data.get("result") or "")
+
+
+class PublishedValuesForm(forms.Form):
+    """The values ITAS published, kept apart from the portal's own computation."""
+
+    total = ScoreField(label=_("Published total"))
+    band = forms.CharField(required=False, max_length=50, label=_("Published result (band or pass)"))
+    note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, tools: list[Tool], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tools = tools
+        for tool in tools:
+            self.fields[f"tool_{tool.code}"] = ScoreField(
+                label=_("Published %(tool)s score") % {"tool": tool.code}
+            )
+
+    def tool_scores(self) -> dict[str, Decimal | None]:
+        return {t.code: self.cleaned_data.get(f"tool_{t.code}") for t in self.tools}

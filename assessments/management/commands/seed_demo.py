@@ -1,0 +1,28 @@
+"""manage.py seed_demo: the demo organizations, users (password demo1234) and an assessment."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo data set: two organizations with units, users demo-officer, demo-executive, "
+        "demo-admin (first organization) and demo-outsider (second), password demo1234, and a filled-in "
+        "2565 assessment. Refused when DEBUG is off unless --force."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--force", action="store_true", help="seed even when DEBUG is off")
+
+    def handle(self, *args, force: bool, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates users with a known password; it runs only with DEBUG on "
+                "(DJANGO_DEBUG=1) or with --force."
+            )
+        logins = seed_demo()
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for username, role, org in logins:
+            self.stdout.write(f"  {username:<16} {role:<14} {org}")

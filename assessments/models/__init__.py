@@ -1,0 +1,58 @@
+"""Models of the assessments app: organizations and people, framework versions, assessments."""
+
+from .assessments import Assessment, DisclosureResult, IndicatorScore, QuestionScore
+from .frameworks import (
+    AnswerKind,
+    AnswerOption,
+    AnswerScale,
+    Band,
+    BandKind,
+    BandScheme,
+    FrameworkStatus,
+    FrameworkVersion,
+    Indicator,
+    Item,
+    ItemElement,
+    ItemGroup,
+    Polarity,
+    SubIndicator,
+    Tool,
+)
+from .organizations import (
+    WRITER_ROLES,
+    Membership,
+    Organization,
+    OrganizationType,
+    OrgQuerySet,
+    Role,
+    Unit,
+)
+
+__all__ = [
+    "WRITER_ROLES",
+    "AnswerKind",
+    "AnswerOption",
+    "AnswerScale",
+    "Assessment",
+    "Band",
+    "BandKind",
+    "BandScheme",
+    "DisclosureResult",
+    "FrameworkStatus",
+    "FrameworkVersion",
+    "Indicator",
+    "IndicatorScore",
+    "Item",
+    "ItemElement",
+    "ItemGroup",
+    "Membership",
+    "OrgQuerySet",
+    "Organization",
+    "OrganizationType",
+    "Polarity",
+    "QuestionScore",
+    "Role",
+    "SubIndicator",
+    "Tool",
+    "Unit",
+]

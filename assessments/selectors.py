@@ -1,0 +1,283 @@
+"""Reads: always for a user where the data belongs to an organization (STYLE.md §2-3)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from . import scoring
+from .models import (
+    AnswerKind,
+    Assessment,
+    Band,
+    FrameworkVersion,
+    Indicator,
+    Item,
+    ItemElement,
+    Organization,
+    Tool,
+)
+
+# --------------------------------------------------------------------------- frameworks
+
+
+def framework_latest(fiscal_year: int) -> FrameworkVersion | None:
+    return FrameworkVersion.objects.filter(fiscal_year=fiscal_year).order_by("-revision").first()
+
+
+def framework_years() -> list[int]:
+    """Fiscal years that have a framework loaded, newest first."""
+    return sorted(set(FrameworkVersion.objects.values_list("fiscal_year", flat=True)), reverse=True)
+
+
+def framework_for_scoring(version: FrameworkVersion) -> scoring.Framework:
+    """The scoring module's view of a version, read from its rows (admin corrections included)."""
+    tools = list(Tool.objects.filter(framework=version).order_by("order"))
+    indicators = list(Indicator.objects.filter(framework=version).order_by("number"))
+    items = list(Item.objects.filter(framework=version).select_related("sub_indicator").order_by("order"))
+    bands = list(Band.objects.filter(scheme__framework=version).order_by("order"))
+    scheme = getattr(version, "band_scheme", None)
+
+    survey: dict[int, list[str]] = defaultdict(list)
+    subs: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for item in items:
+        if item.sub_indicator_id:
+            subs[item.indicator_id].setdefault(item.sub_indicator.code, []).append(item.code)
+        else:
+            survey[item.indicator_id].append(item.code)
+    tool_codes = {t.pk: t.code for t in tools}
+    indicator_defs = tuple(
+        scoring.IndicatorDef(
+            number=ind.number,
+            tool=tool_codes[ind.tool_id],
+            items=tuple(survey.get(ind.pk, ())),
+            sub_indicators=tuple(
+                scoring.SubIndicatorDef(code, tuple(codes)) for code, codes in subs.get(ind.pk, {}).items()
+            ),
+        )
+        for ind in indicators
+    )
+
+    def band_defs(rows: list[Band]) -> tuple[scoring.BandDef, ...]:
+        return tuple(scoring.BandDef(b.label, b.min_total, b.passed, b.min_each_tool) for b in rows)
+
+    return scoring.Framework(
+        fiscal_year=version.fiscal_year,
+        tools=tuple(
+            scoring.ToolDef(t.code, t.weight, tuple(i.number for i in indicators if i.tool_id == t.pk))
+            for t in tools
+        ),
+        indicators=indicator_defs,
+        bands=band_defs([b for b in bands if not b.is_sub_level]),
+        pass_mark=scheme.pass_mark if scheme else None,
+        sub_levels=band_defs([b for b in bands if b.is_sub_level]),
+    )
+
+
+def framework_definition(version: FrameworkVersion) -> dict[str, Any]:
+    """A version as a definition file (the shape load_framework reads), from its current rows."""
+    scheme = version.band_scheme
+    bands = list(scheme.bands.all())
+
+    def band_json(b: Band) -> dict[str, Any]:
+        out: dict[str, Any] = {"label": b.label, "min": str(b.min_total), "passed": b.passed}
+        if b.min_each_tool is not None:
+            out["min_each_tool"] = str(b.min_each_tool)
+        return out
+
+    band_scheme: dict[str, Any] = {
+        "kind": scheme.kind,
+        "bands": [band_json(b) for b in bands if not b.is_sub_level],
+    }
+    if scheme.pass_mark is not None:
+        band_scheme["pass_mark"] = str(scheme.pass_mark)
+    levels = [band_json(b) for b in bands if b.is_sub_level]
+    if levels:
+        band_scheme["sub_levels"] = {"status": scheme.sub_levels_note, "levels": levels}
+
+    def item_json(item: Item) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": item.code, "name_th": item.name_th, "answer": item.answer_scale.code}
+        if item.polarity:
+            out["polarity"] = item.polarity
+        if item.concept:
+            out["concept"] = item.concept
+        elements = list(item.elements.all())
+        if elements:
+            out["elements"] = [e.text for e in elements]
+            sources = {e.source for e in elements if e.source}
+            if sources:
+                out["elements_source"] = "; ".join(sorted(sources))
+        return out
+
+    tools = []
+    for tool in version.tools.all().prefetch_related("indicators"):
+        indicators = []
+        for ind in tool.indicators.all():
+            node: dict[str, Any] = {"number": ind.number, "name_th": ind.name_th}
+            subs = list(ind.sub_indicators.all())
+            if subs:
+                node["sub_indicators"] = [
+                    {
+                        "code": sub.code,
+                        "name_th": sub.name_th,
+                        "groups": [
+                            {"name_th": g.name_th, "items": [item_json(i) for i in g.items.all()]}
+                            for g in sub.groups.all()
+                        ],
+                    }
+                    for sub in subs
+                ]
+            else:
+                node["items"] = [item_json(i) for i in ind.items.all()]
+            indicators.append(node)
+        tools.append(
+            {"code": tool.code, "name_th": tool.name_th, "weight": str(tool.weight), "indicators": indicators}
+        )
+
+    return {
+        "fiscal_year": version.fiscal_year,
+        "name_th": version.name_th,
+        "status": version.status,
+        "notes": version.notes,
+        "band_scheme": band_scheme,
+        "answer_scales": {
+            s.code: {"values": {o.label: str(o.score) for o in s.options.all()}, "status": s.status_note}
+            for s in version.answer_scales.all()
+        },
+        "aggregation": version.definition.get("aggregation", {}),
+        "tools": tools,
+    }
+
+
+# --------------------------------------------------------------------------- organizations, assessments
+
+
+def organizations_for_user(user: Any) -> QuerySet[Organization]:
+    return Organization.objects.for_user(user).order_by("name")
+
+
+def assessments_for_user(user: Any) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.for_user(user)
+        .select_related("organization", "framework")
+        .order_by("organization__name", "-fiscal_year")
+    )
+
+
+def assessment_inputs(assessment: Assessment) -> scoring.ScoreInputs:
+    """Everything entered for an assessment, in the scoring module's terms (three queries)."""
+    return scoring.ScoreInputs(
+        indicator_scores=dict(assessment.indicator_scores.values_list("indicator__number", "score")),
+        question_scores=dict(assessment.question_scores.values_list("item__code", "score")),
+        oit_items={
+            code: passed
+            for code, passed in assessment.disclosures.values_list("item__code", "passed")
+            if passed is not None
+        },
+    )
+
+
+def assessment_result(assessment: Assessment) -> scoring.ScoreResult:
+    return scoring.score(framework_for_scoring(assessment.framework), assessment_inputs(assessment))
+
+
+@dataclass
+class GroupRows:
+    name_th: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SubIndicatorRows:
+    code: str
+    name_th: str
+    indicator_number: int
+    groups: list[GroupRows] = field(default_factory=list)
+
+
+def disclosure_rows(assessment: Assessment) -> list[SubIndicatorRows]:
+    """O-items of the assessment grouped by sub-indicator and heading, each with what is entered.
+
+    A fixed number of queries whatever the number of items or results.
+    """
+    results = {r.item_id: r for r in assessment.disclosures.all()}
+    items = (
+        Item.objects.filter(framework=assessment.framework_id, kind=AnswerKind.DISCLOSURE)
+        .select_related("sub_indicator__indicator", "group")
+        .prefetch_related(Prefetch("elements", queryset=ItemElement.objects.order_by("order")))
+        .order_by("order")
+    )
+    subs: dict[int, SubIndicatorRows] = {}
+    for item in items:
+        sub = item.sub_indicator
+        block = subs.setdefault(sub.pk, SubIndicatorRows(sub.code, sub.name_th, sub.indicator.number))
+        heading = item.group.name_th if item.group else ""
+        if not block.groups or block.groups[-1].name_th != heading:
+            block.groups.append(GroupRows(heading))
+        block.groups[-1].rows.append(disclosure_row(item, results.get(item.pk)))
+    return list(subs.values())
+
+
+def disclosure_row(item: Item, result: Any) -> dict[str, Any]:
+    """What one O-item row shows: the item and its saved result (passed is None when undecided)."""
+    return {
+        "item": item,
+        "result": result,
+        "passed": None if result is None else result.passed,
+        "urls_text": "\n".join(result.urls) if result else "",
+        "note": result.note if result else "",
+        "errors": [],
+    }
+
+
+def result_panel(assessment: Assessment, result: scoring.ScoreResult) -> dict[str, Any]:
+    """The result panel's rows: two-decimal strings, names, sources and what is missing."""
+    indicators = {i.number: i for i in Indicator.objects.filter(framework=assessment.framework_id)}
+    tools = {t.code: t for t in Tool.objects.filter(framework=assessment.framework_id)}
+    rows = []
+    for number, r in sorted(result.indicators.items()):
+        rows.append(
+            {
+                "number": number,
+                "name": indicators[number].name_th if number in indicators else "",
+                "tool": r.tool,
+                "score": scoring.fmt2(r.score),
+                "source": r.source,
+                "entered": scoring.fmt2(r.entered),
+                "disagrees": r.disagrees_with_entered,
+                "missing_items": r.missing_items if r.partly_answered else (),
+                "item_range": (r.missing_items[0], r.missing_items[-1]) if r.missing_items else None,
+            }
+        )
+    missing = [row for row in rows if row["number"] in result.missing_indicators]
+    published_total = assessment.published_total
+    total = scoring.fmt2(result.total)
+    return {
+        "complete": result.complete,
+        "total": total,
+        "band": result.band,
+        "sub_level": result.sub_level,
+        "passed": result.passed,
+        "tools": [
+            {
+                "code": code,
+                "name": tools[code].name_th if code in tools else code,
+                "score": scoring.fmt2(t.score),
+                "weight": t.weight.normalize(),
+                "weighted": scoring.fmt2(t.weighted),
+                "source": t.source,
+                "published": assessment.published_tool_scores.get(code),
+            }
+            for code, t in result.tools.items()
+        ],
+        "indicators": rows,
+        "missing": missing,
+        "published_total": None if published_total is None else str(published_total),
+        "published_band": assessment.published_band,
+        "published_differs": published_total is not None
+        and total is not None
+        and str(published_total) != total,
+    }

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.assessment_list, name="list"),
+    path("new/", views.assessment_create, name="create"),
+    path("<int:pk>/", views.assessment_detail, name="detail"),
+    path("<int:pk>/result/", views.assessment_result, name="result"),
+    path("<int:pk>/indicators/", views.indicator_scores_update, name="indicators-update"),
+    path("<int:pk>/questions/", views.question_scores, name="questions"),
+    path("<int:pk>/oit/<str:code>/", views.disclosure_update, name="disclosure-update"),
+    path("<int:pk>/oit-mark-passed/", views.disclosures_mark_passed, name="disclosures-mark-passed"),
+    path("<int:pk>/published/", views.published_update, name="published-update"),
+    path("<int:pk>/export.xlsx", views.assessment_export, name="export"),
+]

@@ -1,0 +1,29 @@
+"""Language selection: Thai unless the user chose English with the language switch."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+
+class PreferredLanguageMiddleware:
+    """Activate the language from the switch's cookie, else LANGUAGE_CODE.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language and show English to most
+    browsers out of the box; the portal is Thai first, so the browser's wish is ignored.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.supported = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -1,0 +1,100 @@
+"""The shared cast: officer, executive and admin of organization A; an outsider of organization B.
+
+The shipped framework versions (2565, 2566) are loaded once per test database.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from assessments import services
+from assessments.demo import load_shipped_frameworks
+from assessments.models import Membership, Organization, OrganizationType, Role, Unit
+
+PASSWORD = "test-pass-1234"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_shipped_frameworks()
+
+
+@pytest.fixture
+def frameworks(db):
+    """The shipped versions by fiscal year (reloaded if a transactional test flushed them)."""
+    return {r.version.fiscal_year: r.version for r in load_shipped_frameworks()}
+
+
+@pytest.fixture
+def fw2565(frameworks):
+    return frameworks[2565]
+
+
+def make_org(name: str, code: str) -> Organization:
+    org = Organization.objects.create(
+        name=name, org_type=OrganizationType.SUBDISTRICT_MUNICIPALITY, province="ขอนแก่น", itas_code=code
+    )
+    for order, unit in enumerate(["สำนักปลัด", "กองคลัง", "กองช่าง"]):
+        Unit.objects.create(organization=org, name=unit, order=order)
+    return org
+
+
+def make_member(username: str, org: Organization, role: str, title: str = ""):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    Membership.objects.create(user=user, organization=org, role=role, position_title=title)
+    return user
+
+
+@pytest.fixture
+def org_a(db):
+    return make_org("เทศบาลตำบลทดสอบ", "T-0001")
+
+
+@pytest.fixture
+def org_b(db):
+    return make_org("องค์การบริหารส่วนตำบลอื่น", "T-0002")
+
+
+@pytest.fixture
+def officer(org_a):
+    return make_member("officer", org_a, Role.OFFICER, "นักวิเคราะห์นโยบายและแผน")
+
+
+@pytest.fixture
+def executive(org_a):
+    return make_member("executive", org_a, Role.EXECUTIVE, "ปลัดเทศบาล")
+
+
+@pytest.fixture
+def org_admin(org_a):
+    return make_member("org-admin", org_a, Role.ADMIN, "นักวิชาการคอมพิวเตอร์")
+
+
+@pytest.fixture
+def outsider(org_b):
+    return make_member("outsider", org_b, Role.OFFICER)
+
+
+@pytest.fixture
+def assessment(fw2565, org_a, officer):
+    """Organization A's 2565 assessment with two indicator scores and one O-item entered."""
+    a = services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
+    services.indicator_scores_set(
+        assessment=a, scores={1: Decimal("88.81"), 2: Decimal("75.15")}, user=officer
+    )
+    item = a.framework.items.get(code="O1")
+    services.disclosure_result_set(
+        assessment=a, item=item, passed=True, urls=["https://a.example/o1"], note="", user=officer
+    )
+    a.refresh_from_db()
+    return a
+
+
+@pytest.fixture
+def assessment_b(fw2565, org_b, outsider):
+    """Organization B's 2565 assessment: data that must never leak to organization A."""
+    return services.assessment_create(organization=org_b, fiscal_year=2565, user=outsider)
