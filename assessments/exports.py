@@ -103,3 +103,37 @@ def assessment_workbook(assessment: Assessment, result: scoring.ScoreResult) -> 
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def assessment_list_workbook(assessments) -> bytes:
+    """The list of assessments as one sheet, like the page's table."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Assessments")
+    rows = [
+        [
+            a.organization.name,
+            a.fiscal_year,
+            float(a.computed_total) if a.computed_complete and a.computed_total is not None else None,
+            a.computed_band if a.computed_complete else _("Incomplete"),
+            float(a.published_total) if a.published_total is not None else None,
+            a.published_band,
+        ]
+        for a in assessments
+    ]
+    headers = [
+        _("Organization"),
+        _("Fiscal year"),
+        _("Total"),
+        _("Result"),
+        _("Published total"),
+        _("Published result"),
+    ]
+    _table(ws, 1, headers, rows, [40, 12, 10, 14, 14, 14])
+    for row in ws.iter_rows(min_row=2, min_col=3, max_col=5):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.00"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -250,6 +250,7 @@ def result_panel(assessment: Assessment, result: scoring.ScoreResult) -> dict[st
                 "disagrees": r.disagrees_with_entered,
                 "missing_items": r.missing_items if r.partly_answered else (),
                 "item_range": (r.missing_items[0], r.missing_items[-1]) if r.missing_items else None,
+                "sub_scores": [(code, scoring.fmt2(v)) for code, v in r.sub_scores.items()],
             }
         )
     missing = [row for row in rows if row["number"] in result.missing_indicators]

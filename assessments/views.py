@@ -236,14 +236,26 @@ def published_update(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{assessment.get_absolute_url()}#published")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def assessment_list_export(request: HttpRequest) -> HttpResponse:
+    return _xlsx(
+        exports.assessment_list_workbook(selectors.assessments_for_user(request.user)), "ita-assessments.xlsx"
+    )
+
+
 @login_required
 @require_GET
 def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, pk=pk)
     content = exports.assessment_workbook(assessment, selectors.assessment_result(assessment))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"ita-{assessment.fiscal_year}-{assessment.organization_id}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _xlsx(content, f"ita-{assessment.fiscal_year}-{assessment.organization_id}.xlsx")

@@ -319,6 +319,14 @@ def test_export_is_an_excel_workbook(client, executive, assessment):
     assert [c.value for c in oit[2]][:4] == ["9.1", "O1", "โครงสร้าง", "ผ่าน"]
 
 
+def test_list_export_holds_only_own_assessments(client, officer, assessment, assessment_b):
+    client.force_login(officer)
+    wb = load_workbook(BytesIO(client.get(reverse("assessments:list-export")).content))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("หน่วยงาน", "ปีงบประมาณ")
+    assert [r[:2] for r in rows[1:]] == [("เทศบาลตำบลทดสอบ", 2565)]
+
+
 def test_language_switch_gives_english(client, officer, assessment):
     client.force_login(officer)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

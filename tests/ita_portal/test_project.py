@@ -1,0 +1,80 @@
+"""Project-wide checks: no forgotten migration, a complete Thai catalog, vendored front end."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+BASE = Path(settings.BASE_DIR)
+PO = BASE / "ita_portal" / "locale" / "th" / "LC_MESSAGES" / "django.po"
+
+
+def test_no_outstanding_migrations(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert out.getvalue().strip() == "No changes detected"
+
+
+def test_thai_catalog_has_no_untranslated_or_fuzzy_entries():
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", str(PO)], capture_output=True, text=True, check=True
+    ).stdout
+    fuzzy = subprocess.run(
+        ["msgattrib", "--only-fuzzy", str(PO)], capture_output=True, text=True, check=True
+    ).stdout
+    assert untranslated == ""
+    assert fuzzy == ""
+
+
+def test_catalog_is_up_to_date_with_the_code(tmp_path):
+    """Every translatable string in code and templates is in the catalog (run `make messages`)."""
+    work = tmp_path / "locale"
+    shutil.copytree(BASE / "ita_portal" / "locale", work)
+    before = set(_msgids(PO))
+    try:
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                "-l",
+                "th",
+                "--ignore=.venv",
+                "--ignore=static",
+                "--ignore=staticfiles",
+                "--ignore=tests",
+                "--no-obsolete",
+            ],
+            cwd=BASE,
+            capture_output=True,
+            check=True,
+        )
+        after = set(_msgids(PO))
+    finally:
+        shutil.copy(work / "th" / "LC_MESSAGES" / "django.po", PO)  # leave the catalog as it was
+    assert sorted(after - before) == []
+
+
+def _msgids(po: Path) -> list[str]:
+    out = subprocess.run(["msgcat", "--no-wrap", str(po)], capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line.startswith(("msgid ", "msgctxt "))]
+
+
+def test_front_end_files_are_vendored_and_no_cdn_is_used():
+    for path in [
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/chartjs/chart.umd.min.js",
+        "fonts/sarabun/Sarabun_400Regular.ttf",
+        "fonts/sarabun/OFL.txt",
+    ]:
+        assert (BASE / "static" / path).is_file(), path
+    templates = "".join(p.read_text() for p in (BASE / "templates").rglob("*.html"))
+    assert "https://" not in templates.replace("https://…", "")
+    assert "<script>" not in templates
