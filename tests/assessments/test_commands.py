@@ -128,6 +128,13 @@ def test_ita_score_from_oit_items_and_question_scores(frameworks, tmp_path, caps
     assert result["missing_items"] == {"1": ["i3", "i4", "i5", "i6"]}
 
 
+def test_ita_score_total_of_84_995_is_85_00_band_a(frameworks, tmp_path, capsys):
+    data = '{"framework": 2565, "tool_scores": {"IIT": 83.32, "EIT": 83.33, "OIT": 87.50}}'
+    code, out, _ = score(tmp_path, data, capsys)
+    result = json.loads(out)
+    assert (code, result["total"], result["band"], result["passed"]) == (0, "85.00", "A", True)
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [

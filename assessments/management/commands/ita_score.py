@@ -18,13 +18,12 @@ class InputError(Exception):
 
 
 def _score(value: object, field: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
         raise InputError(
             _("%(field)s: expected a number from 0 to 100, got %(value)s")
             % {"field": field, "value": json.dumps(value)}
         )
     try:
-        # str() of a JSON float is its shortest repr (88.81 stays 88.81): no binary noise enters.
         number = Decimal(str(value))
     except InvalidOperation as exc:
         raise InputError(
@@ -114,7 +113,8 @@ class Command(BaseCommand):
                 % {"field": "input", "path": input, "error": exc.strerror}
             )
         try:
-            data = json.loads(text)
+            # JSON numbers become Decimal directly: no binary floating point on the scoring path.
+            data = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as exc:
             self._fail(
                 _("%(field)s: not valid JSON (line %(line)s, column %(column)s)")

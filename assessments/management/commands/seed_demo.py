@@ -25,4 +25,4 @@ class Command(BaseCommand):
         logins = seed_demo()
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, role, org in logins:
-            self.stdout.write(f"  {username:<16} {role:<14} {org}")
+            self.stdout.write(f"  {username:<16} {org} ({role})")
