@@ -209,6 +209,30 @@ def assessment_create(*, organization: Organization, fiscal_year: int, user: Any
     return assessment
 
 
+def _scores_apply(
+    *, assessment: Assessment, rows, field: str, targets: Mapping, scores: Mapping, model: type
+) -> None:
+    """Upsert or delete one score row per target (an indicator or an item); ``None`` deletes.
+
+    ``rows`` are the assessment's existing score rows, ``field`` the row's foreign key to the target.
+    """
+    existing = {getattr(row, f"{field}_id"): row for row in rows}
+    for key, value in scores.items():
+        target = targets[key]
+        row = existing.get(target.pk)
+        if value is None:
+            if row is not None:
+                row.delete()
+            continue
+        if row is None:
+            row = model(organization_id=assessment.organization_id, assessment=assessment, **{field: target})
+        if row.pk is None or row.score != value:
+            row.score = value
+            row.full_clean()
+            row.save()
+    assessment_recompute(assessment=assessment)
+
+
 @transaction.atomic
 def indicator_scores_set(*, assessment: Assessment, scores: Mapping[int, Decimal | None], user: Any) -> None:
     """Set entered indicator scores by indicator number; ``None`` removes an entered score."""
@@ -219,23 +243,14 @@ def indicator_scores_set(*, assessment: Assessment, scores: Mapping[int, Decimal
         raise ValidationError(
             _("Unknown indicator(s): %(numbers)s") % {"numbers": ", ".join(map(str, unknown))}
         )
-    existing = {s.indicator_id: s for s in assessment.indicator_scores.all()}
-    for number, value in scores.items():
-        indicator = indicators[number]
-        row = existing.get(indicator.pk)
-        if value is None:
-            if row is not None:
-                row.delete()
-            continue
-        if row is None:
-            row = IndicatorScore(
-                organization_id=assessment.organization_id, assessment=assessment, indicator=indicator
-            )
-        if row.pk is None or row.score != value:
-            row.score = value
-            row.full_clean()
-            row.save()
-    assessment_recompute(assessment=assessment)
+    _scores_apply(
+        assessment=assessment,
+        rows=assessment.indicator_scores.all(),
+        field="indicator",
+        targets=indicators,
+        scores=scores,
+        model=IndicatorScore,
+    )
 
 
 @transaction.atomic
@@ -248,21 +263,14 @@ def question_scores_set(*, assessment: Assessment, scores: Mapping[str, Decimal 
     unknown = sorted(set(scores) - set(items))
     if unknown:
         raise ValidationError(_("Unknown question(s): %(codes)s") % {"codes": ", ".join(unknown)})
-    existing = {s.item_id: s for s in assessment.question_scores.all()}
-    for code, value in scores.items():
-        item = items[code]
-        row = existing.get(item.pk)
-        if value is None:
-            if row is not None:
-                row.delete()
-            continue
-        if row is None:
-            row = QuestionScore(organization_id=assessment.organization_id, assessment=assessment, item=item)
-        if row.pk is None or row.score != value:
-            row.score = value
-            row.full_clean()
-            row.save()
-    assessment_recompute(assessment=assessment)
+    _scores_apply(
+        assessment=assessment,
+        rows=assessment.question_scores.all(),
+        field="item",
+        targets=items,
+        scores=scores,
+        model=QuestionScore,
+    )
 
 
 @transaction.atomic

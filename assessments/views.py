@@ -96,17 +96,23 @@ def _result_context(assessment: Assessment) -> dict:
     return {"assessment": assessment, "panel": selectors.result_panel(assessment, result)}
 
 
+def _detail_context(
+    request: HttpRequest, assessment: Assessment, published_form: PublishedValuesForm
+) -> dict:
+    return {
+        **_result_context(assessment),
+        "can_write": can_write(request.user, assessment.organization_id),
+        "indicator_form": _indicator_form(assessment),
+        "published_form": published_form,
+        "disclosure_blocks": selectors.disclosure_rows(assessment),
+    }
+
+
 @login_required
 @require_GET
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, pk=pk)
-    context = {
-        **_result_context(assessment),
-        "can_write": can_write(request.user, assessment.organization_id),
-        "indicator_form": _indicator_form(assessment),
-        "published_form": _published_form(assessment),
-        "disclosure_blocks": selectors.disclosure_rows(assessment),
-    }
+    context = _detail_context(request, assessment, _published_form(assessment))
     return render(request, "assessments/detail.html", context)
 
 
@@ -225,13 +231,7 @@ def published_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Published values saved."))
     else:
         messages.error(request, _("Nothing was saved: correct the published values marked in red."))
-        context = {
-            **_result_context(assessment),
-            "can_write": True,
-            "indicator_form": _indicator_form(assessment),
-            "published_form": form,
-            "disclosure_blocks": selectors.disclosure_rows(assessment),
-        }
+        context = _detail_context(request, assessment, form)
         return render(request, "assessments/detail.html", context, status=422)
     return redirect(f"{assessment.get_absolute_url()}#published")
 
