@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -74,6 +75,10 @@ class Assessment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.framework_id and self.framework.fiscal_year != self.fiscal_year:
+            raise ValidationError({"framework": _("The framework version is of another fiscal year.")})
 
 
 class IndicatorScore(models.Model):

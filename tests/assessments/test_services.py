@@ -160,3 +160,10 @@ def test_published_values_are_kept_apart_from_the_computed_ones(assessment, offi
     assert str(assessment.published_total) == "84.48"
     assert assessment.published_tool_scores == {"IIT": "77.31"}
     assert assessment.computed_total is None
+
+
+def test_assessment_framework_must_be_of_its_fiscal_year(assessment, frameworks):
+    assessment.framework = frameworks[2566]
+    with pytest.raises(ValidationError) as info:
+        assessment.full_clean()
+    assert list(info.value.message_dict) == ["framework"]

@@ -78,3 +78,11 @@ def test_front_end_files_are_vendored_and_no_cdn_is_used():
     templates = "".join(p.read_text() for p in (BASE / "templates").rglob("*.html"))
     assert "https://" not in templates.replace("https://…", "")
     assert "<script>" not in templates
+
+
+def test_nothing_in_the_project_reads_the_shared_folder():
+    """Frameworks ship in fixtures/; ../shared is for people, not for the running portal."""
+    code = [p for d in ("ita_portal", "assessments", "measures", "reports") for p in (BASE / d).rglob("*.py")]
+    offenders = [str(p.relative_to(BASE)) for p in code if "shared/" in p.read_text()]
+    assert code
+    assert offenders == []
