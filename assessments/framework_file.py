@@ -36,6 +36,7 @@ class ItemSpec:
     polarity: str
     concept: str
     elements: tuple[ElementSpec, ...] = ()
+    replaces_concepts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class SubIndicatorSpec:
     code: str
     name_th: str
     groups: tuple[GroupSpec, ...]
+    grouping_status: str = ""
 
     @property
     def items(self) -> tuple[ItemSpec, ...]:
@@ -328,6 +330,10 @@ def _parse_item(r: _Reader, node: Any, where: str, scale_codes: set[str], *, dis
             r.fail(f"{where}.elements[{j}]", _("a text value is required"))
             continue
         elements.append(ElementSpec(text.strip(), str(node.get("elements_source", ""))))
+    replaces = node.get("replaces_concepts", [])
+    if not isinstance(replaces, list) or not all(isinstance(c, str) and c for c in replaces):
+        r.fail(f"{where}.replaces_concepts", _("must be a list of texts"))
+        replaces = []
     if elements and not disclosure:
         r.fail(f"{where}.elements", _("only disclosure (O) items have required elements"))
     return ItemSpec(
@@ -337,6 +343,7 @@ def _parse_item(r: _Reader, node: Any, where: str, scale_codes: set[str], *, dis
         polarity=str(polarity or ""),
         concept=str(node.get("concept", "")).strip(),
         elements=tuple(elements),
+        replaces_concepts=tuple(replaces),
     )
 
 
@@ -365,7 +372,10 @@ def _parse_tools(r: _Reader, data: dict, scale_codes: set[str]) -> tuple[ToolSpe
                         groups.append(GroupSpec(r.text(gnode, "name_th", gw), items))
                     subs.append(
                         SubIndicatorSpec(
-                            r.text(snode, "code", sw), r.text(snode, "name_th", sw), tuple(groups)
+                            r.text(snode, "code", sw),
+                            r.text(snode, "name_th", sw),
+                            tuple(groups),
+                            str(snode.get("grouping_status", "")),
                         )
                     )
                 indicators.append(IndicatorSpec(number, r.text(inode, "name_th", iw), (), tuple(subs)))

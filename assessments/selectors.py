@@ -104,6 +104,8 @@ def framework_definition(version: FrameworkVersion) -> dict[str, Any]:
             out["polarity"] = item.polarity
         if item.concept:
             out["concept"] = item.concept
+        if item.replaces_concepts:
+            out["replaces_concepts"] = list(item.replaces_concepts)
         elements = list(item.elements.all())
         if elements:
             out["elements"] = [e.text for e in elements]
@@ -123,6 +125,7 @@ def framework_definition(version: FrameworkVersion) -> dict[str, Any]:
                     {
                         "code": sub.code,
                         "name_th": sub.name_th,
+                        **({"grouping_status": sub.grouping_status} if sub.grouping_status else {}),
                         "groups": [
                             {"name_th": g.name_th, "items": [item_json(i) for i in g.items.all()]}
                             for g in sub.groups.all()

@@ -150,6 +150,7 @@ def _framework_create(spec: FrameworkSpec, *, revision: int) -> FrameworkVersion
                     indicator=indicator,
                     code=sub_spec.code,
                     name_th=sub_spec.name_th,
+                    grouping_status=sub_spec.grouping_status,
                     order=s_order,
                 )
                 for g_order, group_spec in enumerate(sub_spec.groups):
@@ -170,6 +171,7 @@ def _framework_create(spec: FrameworkSpec, *, revision: int) -> FrameworkVersion
                     answer_scale=scales.get(item_spec.answer),
                     polarity=item_spec.polarity,
                     concept=item_spec.concept,
+                    replaces_concepts=list(item_spec.replaces_concepts),
                     order=order,
                 )
                 ItemElement.objects.bulk_create(

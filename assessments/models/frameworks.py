@@ -189,6 +189,9 @@ class SubIndicator(models.Model):
     )
     code = models.CharField(_("code"), max_length=10)
     name_th = models.CharField(_("name"), max_length=200)
+    grouping_status = models.TextField(
+        _("grouping status"), blank=True, help_text=_("What is confirmed about which items belong here.")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -249,6 +252,12 @@ class Item(models.Model):
         max_length=80,
         blank=True,
         help_text=_("Stable key of what the item measures, the same across years."),
+    )
+    replaces_concepts = models.JSONField(
+        _("replaces concepts"),
+        default=list,
+        blank=True,
+        help_text=_("Concept keys of earlier years' items that this item takes over (merged items)."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -62,6 +62,20 @@ def test_new_revision_copies_the_version_as_it_stands(fw2565):
     )
 
 
+def test_new_revision_keeps_what_the_file_said_beyond_scoring(frameworks):
+    original = frameworks[2566]
+    copy_ = services.framework_new_revision(version=original)
+    o11 = copy_.items.get(code="O11")
+    assert o11.replaces_concepts == original.items.get(code="O11").replaces_concepts
+    assert len(o11.replaces_concepts) == 2
+    statuses = list(copy_.sub_indicators.values_list("grouping_status", flat=True))
+    assert statuses == list(original.sub_indicators.values_list("grouping_status", flat=True))
+    assert all(statuses)
+    assert list(copy_.items.filter(elements__isnull=False).values_list("code", "elements__text")) == list(
+        original.items.filter(elements__isnull=False).values_list("code", "elements__text")
+    )
+
+
 def test_exported_definition_reloads_to_the_same_framework(fw2565):
     spec = parse_framework(selectors.framework_definition(fw2565))
     assert spec.to_scoring() == selectors.framework_for_scoring(fw2565)
