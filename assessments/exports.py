@@ -28,12 +28,20 @@ def _table(ws: Worksheet, start_row: int, headers: list[str], rows: list[list], 
             cell = ws.cell(row=r, column=col, value=value)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(value, float):
+                cell.number_format = "0.00"  # scores are two-decimal values
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.print_title_rows = f"{start_row}:{start_row}"
     return start_row + len(rows) + 1
+
+
+def _workbook_bytes(wb: Workbook) -> bytes:
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def _number(value) -> float | None:
@@ -62,10 +70,6 @@ def assessment_workbook(assessment: Assessment, result: scoring.ScoreResult) -> 
     if assessment.published_total is not None:
         rows.append([_("Published total"), None, None, float(assessment.published_total)])
     _table(ws, 3, [_("Tool"), _("Score"), _("Weight (%)"), _("Weighted score")], rows, [22, 14, 12, 16])
-    for row in ws.iter_rows(min_row=4, min_col=2, max_col=4):
-        for cell in row:
-            if isinstance(cell.value, float):
-                cell.number_format = "0.00"
 
     ws = wb.create_sheet(_("Indicators"))
     names = dict(Indicator.objects.filter(framework=assessment.framework_id).values_list("number", "name_th"))
@@ -100,9 +104,7 @@ def assessment_workbook(assessment: Assessment, result: scoring.ScoreResult) -> 
         rows,
         [12, 8, 50, 14, 50, 30],
     )
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return _workbook_bytes(wb)
 
 
 def assessment_list_workbook(assessments) -> bytes:
@@ -130,10 +132,4 @@ def assessment_list_workbook(assessments) -> bytes:
         _("Published result"),
     ]
     _table(ws, 1, headers, rows, [40, 12, 10, 14, 14, 14])
-    for row in ws.iter_rows(min_row=2, min_col=3, max_col=5):
-        for cell in row:
-            if isinstance(cell.value, float):
-                cell.number_format = "0.00"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return _workbook_bytes(wb)
