@@ -5,6 +5,8 @@ e.g. postgres://postgres@127.0.0.1:5432/ita_portal.
 """
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -26,8 +28,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
-# A laptop default only; production sets DJANGO_SECRET_KEY (the hardening issue adds a check).
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and "pytest" not in sys.modules:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. With DEBUG off the portal refuses to start on a built-in key: "
+            "set DJANGO_SECRET_KEY to a long random value (see README, 'Production'), or DJANGO_DEBUG=1 "
+            "on a laptop."
+        )
+    # Development (DEBUG on) and the test suite only.
+    SECRET_KEY = "insecure-development-key-not-for-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -42,6 +54,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "auditlog",
+    "axes",
     "ita_portal",
     "assessments",
     "measures",
@@ -59,7 +73,35 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Sets the audit log's actor (and remote address) for every write of the request.
+    "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes requires: answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): a username is locked for AXES_COOLOFF_TIME after AXES_FAILURE_LIMIT
+# wrong passwords in a row, whatever the address (offices share one NAT address). Staff unlock in
+# the administration (Access attempts) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# axes.W006 asks to lock by address too: a municipal office shares one NAT address, so one person's
+# typos would lock out the whole office. Usernames are locked instead (the issue asks exactly that).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Audit trail (django-auditlog): one LogEntry table for every registered model.
+AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 ROOT_URLCONF = "ita_portal.urls"
 WSGI_APPLICATION = "ita_portal.wsgi.application"
@@ -138,6 +180,13 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Behind HTTPS in production (README, "Production"): redirect, HSTS, and trust the proxy's header.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+if env_bool("DJANGO_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
