@@ -11,8 +11,9 @@ The rules (DOMAIN.md §3, verified against published results):
 * a tool is the mean of its indicators; weighted = tool x weight / 100;
 * total = sum of weighted tool scores.
 
-Values stay unrounded inside. They are rounded ROUND_HALF_UP to two decimals only for display and
-for banding: the band is read from the two-decimal total.
+Values stay exact inside: every mean and weighting is computed with ``fractions.Fraction``, so a
+result is a rational number, never a 28-digit approximation. They are rounded half-up to two decimals
+once, only for display and for banding: the band is read from the two-decimal total.
 
 A score that cannot be determined is ``None`` and the result lists exactly what is missing; a total
 is never invented from partial data.
@@ -22,30 +23,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
-HUNDRED = Decimal(100)
-ZERO = Decimal(0)
-TWO_PLACES = Decimal("0.01")
+HUNDRED = Fraction(100)
+ZERO = Fraction(0)
+HALF = Fraction(1, 2)
+
+#: A score as the scoring works with it: exact. Inputs arrive as ``Decimal`` (exactly convertible).
+Exact = Fraction | Decimal
 
 SOURCE_ITEMS = "items"
 SOURCE_ENTERED = "entered"
 
 
-def round2(value: Decimal) -> Decimal:
-    """Round half-up to two decimals, the way ITA results are published."""
-    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+def round2(value: Exact) -> Decimal:
+    """Round half-up to two decimals, the way ITA results are published.
+
+    Works on the exact rational value, so a third is never cut to 28 digits before rounding: a total
+    of exactly 84.995 becomes 85.00 however it was reached.
+    """
+    hundredths = Fraction(value) * 100
+    sign = -1 if hundredths < 0 else 1
+    whole = int(abs(hundredths) + HALF)  # floor of |x| + 1/2: half-up, away from zero
+    return Decimal(sign * whole).scaleb(-2)
 
 
-def fmt2(value: Decimal | None) -> str | None:
+def fmt2(value: Exact | None) -> str | None:
     """Two-decimal string for display and JSON, or ``None``."""
     return None if value is None else str(round2(value))
 
 
-def mean(values: Sequence[Decimal]) -> Decimal:
+def mean(values: Sequence[Exact]) -> Fraction:
+    """Exact mean (a ``Fraction``): no division ever rounds inside the scoring."""
     if not values:
         raise ValueError("mean of no values")
-    return sum(values, ZERO) / Decimal(len(values))
+    return sum((Fraction(v) for v in values), ZERO) / len(values)
 
 
 # --------------------------------------------------------------------------- framework definition
@@ -144,10 +157,10 @@ class ScoreInputs:
 class IndicatorResult:
     number: int
     tool: str
-    score: Decimal | None
+    score: Exact | None
     source: str | None
     missing_items: tuple[str, ...] = ()
-    sub_scores: Mapping[str, Decimal | None] = field(default_factory=dict)
+    sub_scores: Mapping[str, Exact | None] = field(default_factory=dict)
     entered: Decimal | None = None
     item_count: int = 0
 
@@ -170,8 +183,8 @@ class IndicatorResult:
 class ToolResult:
     code: str
     weight: Decimal
-    score: Decimal | None
-    weighted: Decimal | None
+    score: Exact | None
+    weighted: Exact | None
     source: str | None
     missing_indicators: tuple[int, ...] = ()
 
@@ -181,7 +194,7 @@ class ScoreResult:
     fiscal_year: int
     indicators: Mapping[int, IndicatorResult]
     tools: Mapping[str, ToolResult]
-    total: Decimal | None
+    total: Exact | None
     band: str | None
     passed: bool | None
     sub_level: str | None = None
@@ -233,7 +246,7 @@ class ScoreResult:
 # --------------------------------------------------------------------------- the rules
 
 
-def disclosure_item_score(passed: bool) -> Decimal:
+def disclosure_item_score(passed: bool) -> Fraction:
     """An O-item is all-or-nothing: 100 when every required element is disclosed, else 0."""
     return HUNDRED if passed else ZERO
 
@@ -247,7 +260,7 @@ def score_indicator(ind: IndicatorDef, inputs: ScoreInputs) -> IndicatorResult:
     entered = inputs.indicator_scores.get(ind.number)
     count = len(ind.all_items)
     if ind.is_disclosure:
-        sub_scores: dict[str, Decimal | None] = {}
+        sub_scores: dict[str, Exact | None] = {}
         missing: list[str] = []
         for sub in ind.sub_indicators:
             answered = [inputs.oit_items[c] for c in sub.items if c in inputs.oit_items]
@@ -268,7 +281,7 @@ def score_indicator(ind: IndicatorDef, inputs: ScoreInputs) -> IndicatorResult:
     return IndicatorResult(ind.number, ind.tool, None, None, tuple(missing), sub_scores, None, count)
 
 
-def pick_band(bands: Iterable[BandDef], total: Decimal, tool_scores: Iterable[Decimal]) -> BandDef | None:
+def pick_band(bands: Iterable[BandDef], total: Exact, tool_scores: Iterable[Exact]) -> BandDef | None:
     """First band (highest first) whose minimums the two-decimal total and every tool meet."""
     rounded_total = round2(total)
     rounded_tools = [round2(s) for s in tool_scores]
@@ -289,16 +302,16 @@ def score(framework: Framework, inputs: ScoreInputs) -> ScoreResult:
         results = [indicators[n] for n in tool.indicators]
         missing = tuple(r.number for r in results if r.score is None)
         if not missing and results:
-            tool_score: Decimal | None = mean([r.score for r in results if r.score is not None])
+            tool_score: Exact | None = mean([r.score for r in results if r.score is not None])
             source = SOURCE_ITEMS
         elif tool.code in inputs.tool_scores:
             tool_score, source, missing = inputs.tool_scores[tool.code], SOURCE_ENTERED, ()
         else:
             tool_score, source = None, None
-        weighted = None if tool_score is None else tool_score * tool.weight / HUNDRED
+        weighted = None if tool_score is None else Fraction(tool_score) * Fraction(tool.weight) / HUNDRED
         tools[tool.code] = ToolResult(tool.code, tool.weight, tool_score, weighted, source, missing)
 
-    total: Decimal | None = None
+    total: Exact | None = None
     band = sub_level = None
     passed: bool | None = None
     if tools and all(t.weighted is not None for t in tools.values()):
