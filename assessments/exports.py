@@ -1,41 +1,118 @@
-"""Excel export of an assessment: summary, indicators and the OIT checklist, styled for printing."""
+"""Excel export of an assessment and of the assessment list, styled for printing.
+
+Every cell goes through ``_put``: user text is always a string cell (never a formula, whatever it
+starts with: OWASP CSV/formula injection), numbers are numeric cells with a number format.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import scoring, selectors
-from .models import Assessment, Indicator
+from .models import AnswerKind, Assessment, FrameworkStatus, Indicator, Item
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
+NOTE_FONT = Font(bold=True, color="9C5700")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+SCORE_FORMAT = "0.00"  # scores, weights and totals: two decimals, as NACC publishes them
+INTEGER_FORMAT = "0"
+
+# Leading characters that make a spreadsheet read text as a formula, or that hide one (OWASP
+# "CSV Injection"), plus the full-width forms some Excel locales accept as well.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+Row = list[object]
 
 
-def _table(ws: Worksheet, start_row: int, headers: list[str], rows: list[list], widths: list[int]) -> int:
+def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write one cell: text stays the text typed, numbers are numbers. The only cell writer here.
+
+    openpyxl turns a str that starts with "=" into a formula and "#N/A" into an error, so a str is
+    forced back to a string cell (written as an inline string, no <f> element). Text that a
+    spreadsheet would take for a formula when edited also gets Excel's quotePrefix style, which
+    keeps it text without putting an apostrophe into the value.
+    """
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        # Control characters cannot be stored in the sheet's XML; tab, CR and LF stay.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value is None or value == "":
+        cell.value = None
+    elif isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    elif isinstance(value, bool):
+        raise TypeError("write a translated word, not a boolean")
+    elif isinstance(value, int):
+        cell.value = value
+        cell.number_format = INTEGER_FORMAT
+    elif isinstance(value, Decimal | float):
+        cell.value = float(value)
+        cell.number_format = SCORE_FORMAT
+    else:
+        raise TypeError(f"cannot export {type(value).__name__}")
+    return cell
+
+
+def _number(value: Decimal | None) -> Decimal | None:
+    """The two-decimal value NACC publishes: what goes in, so sums in Excel match the portal."""
+    return None if value is None else scoring.round2(value)
+
+
+def _print_setup(ws: Worksheet, header_row: int) -> None:
+    """A4 landscape, one page wide, the header row frozen on screen and repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def _table(
+    ws: Worksheet,
+    start_row: int,
+    headers: list[str],
+    rows: list[Row],
+    widths: list[int],
+    *,
+    autofilter: bool = True,
+) -> int:
+    """A bordered table with a styled header row; returns the first row below it."""
     for col, title in enumerate(headers, start=1):
-        cell = ws.cell(row=start_row, column=col, value=title)
+        cell = _put(ws, start_row, col, title)
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r, values in enumerate(rows, start=start_row + 1):
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = _put(ws, r, col, value)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if isinstance(value, float):
-                cell.number_format = "0.00"  # scores are two-decimal values
     for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.print_title_rows = f"{start_row}:{start_row}"
-    return start_row + len(rows) + 1
+        ws.column_dimensions[get_column_letter(col)].width = width
+    end_row = start_row + len(rows)
+    if autofilter:
+        ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(headers))}{end_row}"
+    _print_setup(ws, start_row)
+    return end_row + 1
 
 
 def _workbook_bytes(wb: Workbook) -> bytes:
@@ -44,57 +121,87 @@ def _workbook_bytes(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _number(value) -> float | None:
-    """Excel stores numbers as binary floats; the two-decimal display value is what goes in."""
-    return None if value is None else float(scoring.round2(value))
+def _result_text(result: scoring.ScoreResult) -> str:
+    if result.passed:
+        return _("Passed")
+    return _("Not passed") if result.passed is False else _("Incomplete")
 
 
-def assessment_workbook(assessment: Assessment, result: scoring.ScoreResult) -> bytes:
-    wb = Workbook()
-    ws = wb.active
+def _summary_sheet(ws: Worksheet, assessment: Assessment, result: scoring.ScoreResult) -> None:
     ws.title = _("Summary")
-    ws["A1"] = f"{assessment.organization.name} — ITA {assessment.fiscal_year}"
-    ws["A1"].font = Font(bold=True, size=14)
-    rows = [[t.code, _number(t.score), str(t.weight), _number(t.weighted)] for t in result.tools.values()]
-    rows.append([_("Total"), None, None, _number(result.total)])
-    rows.append(
-        [
-            _("Result"),
-            result.band or "",
-            None,
-            _("Passed")
-            if result.passed
-            else (_("Not passed") if result.passed is False else _("Incomplete")),
-        ]
+    _put(ws, 1, 1, f"{assessment.organization.name} — ITA {assessment.fiscal_year}").font = Font(
+        bold=True, size=14
     )
+    if assessment.framework.status == FrameworkStatus.PROVISIONAL:
+        note = _put(
+            ws,
+            2,
+            1,
+            _(
+                "This year's assessment framework is provisional: parts of it are not yet confirmed "
+                "by an NACC document, so the scores in this workbook may change."
+            ),
+        )
+        note.font = NOTE_FONT
+        note.alignment = Alignment(vertical="top", wrap_text=True)
+        ws.merge_cells("A2:D2")
+        ws.row_dimensions[2].height = 48  # room for the wrapped note: Excel does not fit merged rows
+    rows: list[Row] = [
+        [t.code, _number(t.score), t.weight, _number(t.weighted)] for t in result.tools.values()
+    ]
+    rows.append([_("Total"), None, None, _number(result.total)])
+    rows.append([_("Result"), result.band or "", None, _result_text(result)])
     if assessment.published_total is not None:
-        rows.append([_("Published total"), None, None, float(assessment.published_total)])
-    _table(ws, 3, [_("Tool"), _("Score"), _("Weight (%)"), _("Weighted score")], rows, [22, 14, 12, 16])
+        rows.append([_("Published total"), None, None, assessment.published_total])
+    _table(
+        ws,
+        3,
+        [_("Tool"), _("Score"), _("Weight (%)"), _("Weighted score")],
+        rows,
+        [22, 14, 12, 16],
+        autofilter=False,
+    )
 
-    ws = wb.create_sheet(_("Indicators"))
+
+def _indicator_sheet(ws: Worksheet, assessment: Assessment, result: scoring.ScoreResult) -> None:
     names = dict(Indicator.objects.filter(framework=assessment.framework_id).values_list("number", "name_th"))
     sources = {scoring.SOURCE_ITEMS: _("computed from items"), scoring.SOURCE_ENTERED: _("entered")}
-    rows = [
+    rows: list[Row] = [
         [n, names.get(n, ""), r.tool, _number(r.score), sources.get(r.source or "", _("missing"))]
         for n, r in sorted(result.indicators.items())
     ]
     _table(ws, 1, [_("Indicator"), _("Name"), _("Tool"), _("Score"), _("Source")], rows, [10, 40, 8, 10, 22])
 
-    ws = wb.create_sheet("OIT")
-    rows = []
+
+def _question_sheet(ws: Worksheet, assessment: Assessment) -> None:
+    """Every IIT/EIT question of the framework, scored or not, so the sheet is a full checklist."""
+    scores = dict(assessment.question_scores.values_list("item_id", "score"))
+    items = (
+        Item.objects.filter(framework=assessment.framework_id, kind=AnswerKind.SURVEY)
+        .select_related("indicator__tool")
+        .order_by("order")
+    )
+    rows: list[Row] = [
+        [item.indicator.tool.code, item.indicator.number, item.code, item.name_th, scores.get(item.pk)]
+        for item in items
+    ]
+    _table(ws, 1, [_("Tool"), _("Indicator"), _("Item"), _("Question"), _("Score")], rows, [8, 10, 8, 70, 10])
+
+
+def _disclosure_sheet(ws: Worksheet, assessment: Assessment) -> None:
+    verdicts = {True: _("Passed"), False: _("Not passed")}
+    rows: list[Row] = []
     for block in selectors.disclosure_rows(assessment):
         for group in block.groups:
             for row in group.rows:
-                res = row["result"]
-                passed = None if res is None else res.passed
                 rows.append(
                     [
                         block.code,
                         row["item"].code,
                         row["item"].name_th,
-                        {True: _("Passed"), False: _("Not passed")}.get(passed, _("Not decided")),
-                        "\n".join(res.urls) if res else "",
-                        res.note if res else "",
+                        verdicts.get(row["passed"], _("Not decided")),
+                        row["urls_text"],
+                        row["note"],
                     ]
                 )
     _table(
@@ -104,21 +211,31 @@ def assessment_workbook(assessment: Assessment, result: scoring.ScoreResult) -> 
         rows,
         [12, 8, 50, 14, 50, 30],
     )
+
+
+def assessment_workbook(assessment: Assessment, result: scoring.ScoreResult) -> bytes:
+    """Summary, indicators, survey question scores and the OIT checklist of one assessment."""
+    wb = Workbook()
+    _summary_sheet(wb.active, assessment, result)
+    _indicator_sheet(wb.create_sheet(_("Indicators")), assessment, result)
+    _question_sheet(wb.create_sheet(_("Question scores")), assessment)
+    _disclosure_sheet(wb.create_sheet("OIT"), assessment)
     return _workbook_bytes(wb)
 
 
 def assessment_list_workbook(assessments) -> bytes:
-    """The list of assessments as one sheet, like the page's table."""
+    """The list of assessments as one sheet, like the page's table, with each year's framework status."""
     wb = Workbook()
     ws = wb.active
     ws.title = _("Assessments")
-    rows = [
+    rows: list[Row] = [
         [
             a.organization.name,
             a.fiscal_year,
-            float(a.computed_total) if a.computed_complete and a.computed_total is not None else None,
+            a.framework.get_status_display(),
+            a.computed_total if a.computed_complete else None,
             a.computed_band if a.computed_complete else _("Incomplete"),
-            float(a.published_total) if a.published_total is not None else None,
+            a.published_total,
             a.published_band,
         ]
         for a in assessments
@@ -126,10 +243,11 @@ def assessment_list_workbook(assessments) -> bytes:
     headers = [
         _("Organization"),
         _("Fiscal year"),
+        _("Framework status"),
         _("Total"),
         _("Result"),
         _("Published total"),
         _("Published result"),
     ]
-    _table(ws, 1, headers, rows, [40, 12, 10, 14, 14, 14])
+    _table(ws, 1, headers, rows, [40, 12, 24, 10, 14, 14, 14])
     return _workbook_bytes(wb)
