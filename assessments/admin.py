@@ -1,5 +1,9 @@
-"""Django admin for every model. Framework rows of a version in use are read-only: corrections go
-into a new revision (the "copy as new revision" action), so no assessment's score moves silently."""
+"""Django admin for every model, for site staff only (is_staff): an organization's administrators
+manage their units and members on the portal's organization pages instead.
+
+Framework rows of a version in use are read-only: corrections go into a new revision (the "copy as
+new revision" action), so no assessment's score moves silently. Assessments and their scores are
+view-only here: they are written through the portal's services only."""
 
 from __future__ import annotations
 
@@ -207,27 +211,28 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "position_title"]
 
 
-class RecomputeAdmin(admin.ModelAdmin):
-    """Entered scores changed here refresh the assessment's computed result, as the services do."""
+class ViewOnlyMixin:
+    """Scores and assessments are viewed here, never written: the portal's services lock the rows,
+    recompute the result and leave an audit record, and the admin would bypass all three."""
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        services.assessment_recompute(assessment=obj.assessment)
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
-    def delete_model(self, request, obj) -> None:
-        assessment = obj.assessment
-        super().delete_model(request, obj)
-        services.assessment_recompute(assessment=assessment)
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
-class IndicatorScoreInline(admin.TabularInline):
+class IndicatorScoreInline(ViewOnlyMixin, admin.TabularInline):
     model = models.IndicatorScore
     extra = 0
-    exclude = ["organization"]
+    fields = ["indicator", "score"]
 
 
 @admin.register(models.Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = [
         "organization",
         "fiscal_year",
@@ -246,30 +251,18 @@ class AssessmentAdmin(admin.ModelAdmin):
     ]
     inlines = [IndicatorScoreInline]
 
-    def save_formset(self, request, form, formset, change) -> None:
-        for row in formset.save(commit=False):
-            row.organization_id = form.instance.organization_id
-            row.save()
-        for row in formset.deleted_objects:
-            row.delete()
-        formset.save_m2m()
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        services.assessment_recompute(assessment=form.instance)
-
 
 @admin.register(models.IndicatorScore)
-class IndicatorScoreAdmin(RecomputeAdmin):
+class IndicatorScoreAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["assessment", "indicator", "score"]
 
 
 @admin.register(models.QuestionScore)
-class QuestionScoreAdmin(RecomputeAdmin):
+class QuestionScoreAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["assessment", "item", "score"]
 
 
 @admin.register(models.DisclosureResult)
-class DisclosureResultAdmin(RecomputeAdmin):
+class DisclosureResultAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["assessment", "item", "passed", "updated_at"]
     list_filter = ["passed"]

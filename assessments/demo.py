@@ -1,6 +1,8 @@
-"""The demo data set: two organizations, their units, four demo users and a filled-in assessment.
+"""The demo data set: two organizations, their units, the demo users and a filled-in assessment.
 
-Idempotent: running it again changes nothing that is already there (passwords are reset).
+Idempotent: running it again changes nothing that is already there, except that passwords are reset
+and each demo user's staff flags are set to what the table below says (an older database where
+demo-admin was a superuser is mended: an organization's administrator is not site staff).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext
 
 from . import services
 from .framework_file import load_framework_file
@@ -53,6 +56,10 @@ USERS = [
     ("demo-admin", 0, Role.ADMIN, 0, "วันดี", "มีระเบียบ", "นักวิชาการคอมพิวเตอร์ปฏิบัติการ"),
     ("demo-outsider", 1, Role.OFFICER, 0, "มานะ", "อดทน", "นักจัดการงานทั่วไปปฏิบัติการ"),
 ]
+
+# Site staff: opens /admin/ and the framework editor; a member of no organization.
+STAFF_USERNAME = "demo-staff"
+STAFF_NAME = ("ผู้ดูแล", "ระบบ")
 
 # A filled-in 2565 assessment so the portal has something to show (made-up figures).
 DEMO_INDICATORS_2565 = {
@@ -99,15 +106,26 @@ def seed_demo() -> list[tuple[str, str, str]]:
             username=username, defaults={"first_name": first, "last_name": last}
         )
         user.set_password(DEMO_PASSWORD)
-        if role == Role.ADMIN:
-            user.is_staff = user.is_superuser = True
+        # Organization roles never make site staff (an older seed made demo-admin a superuser).
+        user.is_staff = user.is_superuser = False
         user.save()
         org = orgs[org_index]
         unit = org.units.order_by("order")[unit_index]
-        Membership.objects.get_or_create(
+        membership, _ = Membership.objects.get_or_create(
             user=user, organization=org, defaults={"role": role, "unit": unit, "position_title": title}
         )
+        if membership.role != role:
+            membership.role = role
+            membership.save()
         logins.append((username, role.label, org.name))
+
+    staff, _ = User.objects.get_or_create(
+        username=STAFF_USERNAME, defaults={"first_name": STAFF_NAME[0], "last_name": STAFF_NAME[1]}
+    )
+    staff.set_password(DEMO_PASSWORD)
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    logins.append((STAFF_USERNAME, gettext("site staff: /admin/ and frameworks"), "–"))
 
     officer = User.objects.get(username="demo-officer")
     if not Assessment.objects.filter(organization=orgs[0], fiscal_year=2565).exists():
