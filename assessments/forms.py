@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,6 +16,17 @@ from .models import Indicator, Item, Organization, Tool
 
 SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(100)
 URL_ERROR = _("URL %(number)s is not a web address (it must start with http:// or https://): %(url)s")
+URL_TOO_LONG = _("URL %(number)s is longer than %(limit)s characters: %(url)s")
+TOO_MANY_URLS = _("At most %(limit)s URLs per item.")
+URL_MAX_LENGTH = 500
+URL_MAX_COUNT = 10
+NOTE_MAX_LENGTH = 2000
+QUOTE_MAX = 60
+
+
+def quote_start(text: str, limit: int = QUOTE_MAX) -> str:
+    """At most the first ``limit`` characters of user text, for an error message."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class ScoreField(forms.CharField):
@@ -55,10 +67,25 @@ class AssessmentCreateForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
     fiscal_year = forms.TypedChoiceField(coerce=int, label=_("Fiscal year"))
 
-    def __init__(self, *args, organizations, years: list[int], **kwargs) -> None:
+    def __init__(
+        self, *args, organizations: list[Organization], years: list[int], current_year: int, **kwargs
+    ) -> None:
+        """``organizations`` the user may write for; ``years`` newest first (the current one goes first)."""
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        self.fields["fiscal_year"].choices = [(y, str(y)) for y in years]
+        self.has_organizations = bool(organizations)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            pk__in=[o.pk for o in organizations]
+        ).order_by("name")
+        if len(organizations) == 1:
+            self.fields["organization"].initial = organizations[0].pk
+            self.fields["organization"].empty_label = None
+        ordered = ([current_year] if current_year in years else []) + [y for y in years if y != current_year]
+        self.fields["fiscal_year"].choices = [
+            (y, _("%(year)s (current fiscal year)") % {"year": y} if y == current_year else str(y))
+            for y in ordered
+        ]
+        if ordered:
+            self.fields["fiscal_year"].initial = ordered[0]
 
 
 class IndicatorScoresForm(forms.Form):
@@ -70,8 +97,14 @@ class IndicatorScoresForm(forms.Form):
         for ind in indicators:
             self.fields[f"ind_{ind.number}"] = ScoreField(label=f"{ind.number}. {ind.name_th}")
 
-    def scores(self) -> dict[int, Decimal | None]:
-        return {ind.number: self.cleaned_data.get(f"ind_{ind.number}") for ind in self.indicators}
+    def scores(self, names) -> dict[int, Decimal | None]:
+        """The valid scores among the fields ``names`` the request carried; invalid ones are left out."""
+        self.is_valid()
+        return {
+            ind.number: self.cleaned_data[f"ind_{ind.number}"]
+            for ind in self.indicators
+            if f"ind_{ind.number}" in names and f"ind_{ind.number}" in self.cleaned_data
+        }
 
     def by_tool(self) -> list[tuple[str, str, list]]:
         """(tool code, tool name, bound fields) in framework order, for the page's sections."""
@@ -92,8 +125,23 @@ class QuestionScoresForm(forms.Form):
         for item in items:
             self.fields[f"q_{item.code}"] = ScoreField(label=f"{item.code} {item.name_th}")
 
-    def scores(self) -> dict[str, Decimal | None]:
-        return {item.code: self.cleaned_data.get(f"q_{item.code}") for item in self.items}
+    def scores(self, names) -> dict[str, Decimal | None]:
+        """The valid scores among the fields ``names`` the request carried; invalid ones are left out."""
+        self.is_valid()
+        return {
+            item.code: self.cleaned_data[f"q_{item.code}"]
+            for item in self.items
+            if f"q_{item.code}" in names and f"q_{item.code}" in self.cleaned_data
+        }
+
+    def by_indicator(self) -> list[tuple[Any, list]]:
+        """(indicator, bound fields) in framework order, for the page's sections."""
+        groups: list[tuple[Any, list]] = []
+        for item in self.items:
+            if not groups or groups[-1][0].pk != item.indicator_id:
+                groups.append((item.indicator, []))
+            groups[-1][1].append(self[f"q_{item.code}"])
+        return groups
 
 
 class DisclosureResultForm(forms.Form):
@@ -107,25 +155,43 @@ class DisclosureResultForm(forms.Form):
         label=_("URL where it is published"),
         widget=forms.Textarea(attrs={"rows": 1, "class": "url-input"}),
     )
-    note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 1}))
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
 
     def clean_urls(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["urls"].replace(" ", "\n").splitlines()]
         urls = [line for line in lines if line]
+        if len(urls) > URL_MAX_COUNT:
+            raise ValidationError(TOO_MANY_URLS, params={"limit": URL_MAX_COUNT}, code="too_many")
         validate = URLValidator(schemes=["http", "https"])
         for number, url in enumerate(urls, start=1):
+            params = {"number": number, "url": quote_start(url), "limit": URL_MAX_LENGTH}
+            if len(url) > URL_MAX_LENGTH:
+                raise ValidationError(URL_TOO_LONG, params=params, code="too_long")
             try:
                 validate(url)
             except ValidationError as exc:
-                raise ValidationError(
-                    URL_ERROR,
-                    params={"number": number, "url": url},
-                    code="invalid_url",
-                ) from exc
+                raise ValidationError(URL_ERROR, params=params, code="invalid_url") from exc
         return urls
 
     def passed(self) -> bool | None:
         return {"pass": True, "fail": False}.get(self.cleaned_data.get("result") or "")
+
+    def changes(self, names) -> dict[str, Any]:
+        """The valid values among the fields the request carried, as service keyword arguments."""
+        self.is_valid()
+        out: dict[str, Any] = {}
+        if "result" in names and "result" in self.cleaned_data:
+            out["passed"] = self.passed()
+        if "urls" in names and "urls" in self.cleaned_data:
+            out["urls"] = self.cleaned_data["urls"]
+        if "note" in names and "note" in self.cleaned_data:
+            out["note"] = self.cleaned_data["note"]
+        return out
 
 
 class PublishedValuesForm(forms.Form):
@@ -145,3 +211,15 @@ class PublishedValuesForm(forms.Form):
 
     def tool_scores(self) -> dict[str, Decimal | None]:
         return {t.code: self.cleaned_data.get(f"tool_{t.code}") for t in self.tools}
+
+    def changes(self, names) -> dict[str, Any]:
+        """The valid values among the fields the request carried, as service keyword arguments."""
+        self.is_valid()
+        valid = {name for name in self.fields if name in names and name in self.cleaned_data}
+        out: dict[str, Any] = {
+            key: self.cleaned_data[key] for key in ("total", "band", "note") if key in valid
+        }
+        tools = {t.code: self.cleaned_data[f"tool_{t.code}"] for t in self.tools if f"tool_{t.code}" in valid}
+        if tools:
+            out["tool_scores"] = tools
+        return out

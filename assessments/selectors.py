@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -13,6 +15,7 @@ from .models import (
     AnswerKind,
     Assessment,
     Band,
+    BandScheme,
     FrameworkVersion,
     Indicator,
     Item,
@@ -33,13 +36,56 @@ def framework_years() -> list[int]:
     return sorted(set(FrameworkVersion.objects.values_list("fiscal_year", flat=True)), reverse=True)
 
 
+@dataclass(frozen=True)
+class FrameworkStructure:
+    """What scoring and the entry pages need of a version, read once and kept per process.
+
+    A version that assessments use never changes (the loader and the admin refuse; corrections are
+    new revisions), so keeping it is safe; the key includes the creation time, so a version deleted
+    and loaded again is read afresh. ``framework_structure_forget`` drops one after an edit of an
+    unused version.
+    """
+
+    scoring: scoring.Framework
+    indicator_ids: Mapping[int, int]
+    indicator_names: Mapping[int, str]
+    tool_names: Mapping[str, str]
+    question_ids: Mapping[str, int]
+    disclosure_ids: Mapping[str, int]
+
+
+_STRUCTURES: dict[tuple[int, Any], FrameworkStructure] = {}
+_STRUCTURES_MAX = 64
+
+
+def framework_structure(version: FrameworkVersion) -> FrameworkStructure:
+    key = (version.pk, version.created_at)
+    found = _STRUCTURES.get(key)
+    if found is None:
+        found = _framework_structure_read(version)
+        if len(_STRUCTURES) >= _STRUCTURES_MAX:
+            _STRUCTURES.clear()
+        _STRUCTURES[key] = found
+    return found
+
+
+def framework_structure_forget(version: FrameworkVersion | None = None) -> None:
+    """Forget the kept structure of one version (or of all): call after editing its rows."""
+    for key in [k for k in _STRUCTURES if version is None or k[0] == version.pk]:
+        _STRUCTURES.pop(key, None)
+
+
 def framework_for_scoring(version: FrameworkVersion) -> scoring.Framework:
     """The scoring module's view of a version, read from its rows (admin corrections included)."""
+    return framework_structure(version).scoring
+
+
+def _framework_structure_read(version: FrameworkVersion) -> FrameworkStructure:
     tools = list(Tool.objects.filter(framework=version).order_by("order"))
     indicators = list(Indicator.objects.filter(framework=version).order_by("number"))
     items = list(Item.objects.filter(framework=version).select_related("sub_indicator").order_by("order"))
     bands = list(Band.objects.filter(scheme__framework=version).order_by("order"))
-    scheme = getattr(version, "band_scheme", None)
+    scheme = BandScheme.objects.filter(framework=version).first()
 
     survey: dict[int, list[str]] = defaultdict(list)
     subs: dict[int, dict[str, list[str]]] = defaultdict(dict)
@@ -64,7 +110,7 @@ def framework_for_scoring(version: FrameworkVersion) -> scoring.Framework:
     def band_defs(rows: list[Band]) -> tuple[scoring.BandDef, ...]:
         return tuple(scoring.BandDef(b.label, b.min_total, b.passed, b.min_each_tool) for b in rows)
 
-    return scoring.Framework(
+    framework = scoring.Framework(
         fiscal_year=version.fiscal_year,
         tools=tuple(
             scoring.ToolDef(t.code, t.weight, tuple(i.number for i in indicators if i.tool_id == t.pk))
@@ -74,6 +120,14 @@ def framework_for_scoring(version: FrameworkVersion) -> scoring.Framework:
         bands=band_defs([b for b in bands if not b.is_sub_level]),
         pass_mark=scheme.pass_mark if scheme else None,
         sub_levels=band_defs([b for b in bands if b.is_sub_level]),
+    )
+    return FrameworkStructure(
+        scoring=framework,
+        indicator_ids={i.number: i.pk for i in indicators},
+        indicator_names={i.number: i.name_th for i in indicators},
+        tool_names={t.code: t.name_th for t in tools},
+        question_ids={i.code: i.pk for i in items if i.kind == AnswerKind.SURVEY},
+        disclosure_ids={i.code: i.pk for i in items if i.kind == AnswerKind.DISCLOSURE},
     )
 
 
@@ -170,11 +224,37 @@ def assessments_for_user(user: Any) -> QuerySet[Assessment]:
     )
 
 
+def indicators_of(assessment: Assessment) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(framework=assessment.framework_id).select_related("tool").order_by("number")
+    )
+
+
+def tools_of(assessment: Assessment) -> list[Tool]:
+    return list(Tool.objects.filter(framework=assessment.framework_id).order_by("order"))
+
+
+def survey_items_of(assessment: Assessment) -> list[Item]:
+    return list(
+        Item.objects.filter(framework=assessment.framework_id, kind=AnswerKind.SURVEY)
+        .select_related("indicator")
+        .order_by("order")
+    )
+
+
+def indicator_scores_entered(assessment: Assessment) -> dict[int, Decimal]:
+    return dict(assessment.indicator_scores.values_list("indicator__number", "score"))
+
+
+def question_scores_entered(assessment: Assessment) -> dict[str, Decimal]:
+    return dict(assessment.question_scores.values_list("item__code", "score"))
+
+
 def assessment_inputs(assessment: Assessment) -> scoring.ScoreInputs:
     """Everything entered for an assessment, in the scoring module's terms (three queries)."""
     return scoring.ScoreInputs(
-        indicator_scores=dict(assessment.indicator_scores.values_list("indicator__number", "score")),
-        question_scores=dict(assessment.question_scores.values_list("item__code", "score")),
+        indicator_scores=indicator_scores_entered(assessment),
+        question_scores=question_scores_entered(assessment),
         oit_items={
             code: passed
             for code, passed in assessment.disclosures.values_list("item__code", "passed")
@@ -184,6 +264,7 @@ def assessment_inputs(assessment: Assessment) -> scoring.ScoreInputs:
 
 
 def assessment_result(assessment: Assessment) -> scoring.ScoreResult:
+    """A fresh computation from what is entered (the framework's structure is kept per process)."""
     return scoring.score(framework_for_scoring(assessment.framework), assessment_inputs(assessment))
 
 
@@ -230,6 +311,7 @@ def disclosure_row(item: Item, result: Any) -> dict[str, Any]:
         "item": item,
         "result": result,
         "passed": None if result is None else result.passed,
+        "result_value": {True: "pass", False: "fail"}.get(None if result is None else result.passed, ""),
         "urls_text": "\n".join(result.urls) if result else "",
         "note": result.note if result else "",
         "errors": [],
@@ -238,14 +320,14 @@ def disclosure_row(item: Item, result: Any) -> dict[str, Any]:
 
 def result_panel(assessment: Assessment, result: scoring.ScoreResult) -> dict[str, Any]:
     """The result panel's rows: two-decimal strings, names, sources and what is missing."""
-    indicators = {i.number: i for i in Indicator.objects.filter(framework=assessment.framework_id)}
-    tools = {t.code: t for t in Tool.objects.filter(framework=assessment.framework_id)}
+    structure = framework_structure(assessment.framework)
+    indicator_names, tool_names = structure.indicator_names, structure.tool_names
     rows = []
     for number, r in sorted(result.indicators.items()):
         rows.append(
             {
                 "number": number,
-                "name": indicators[number].name_th if number in indicators else "",
+                "name": indicator_names.get(number, ""),
                 "tool": r.tool,
                 "score": scoring.fmt2(r.score),
                 "source": r.source,
@@ -268,7 +350,7 @@ def result_panel(assessment: Assessment, result: scoring.ScoreResult) -> dict[st
         "tools": [
             {
                 "code": code,
-                "name": tools[code].name_th if code in tools else code,
+                "name": tool_names.get(code, code),
                 "score": scoring.fmt2(t.score),
                 "weight": t.weight.normalize(),
                 "weighted": scoring.fmt2(t.weighted),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from . import scoring, selectors
@@ -186,39 +186,71 @@ def _framework_create(spec: FrameworkSpec, *, revision: int) -> FrameworkVersion
 # --------------------------------------------------------------------------- assessments
 
 
-@transaction.atomic
+class _Unset:
+    """Marks a field a write does not carry: it stays as stored (``None`` means "clear it")."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def _assessment_locked(assessment: Assessment) -> Assessment:
+    """Lock the assessment row for the rest of the transaction and return it fresh.
+
+    Every write to what an assessment holds takes this lock first, so writes to one assessment run
+    one after another: each sees the rows the previous one committed, and the stored result it
+    recomputes at the end is the result of everything committed (STYLE.md §2).
+    """
+    return Assessment.objects.select_for_update().select_related("framework").get(pk=assessment.pk)
+
+
 def assessment_create(*, organization: Organization, fiscal_year: int, user: Any) -> Assessment:
-    """Start an organization's assessment of a fiscal year on that year's newest framework revision."""
-    require_write(user, organization)
-    framework = selectors.framework_latest(fiscal_year)
-    if framework is None:
-        raise ValidationError(
-            {"fiscal_year": _("No ITA framework is loaded for fiscal year %(year)s.") % {"year": fiscal_year}}
-        )
-    if Assessment.objects.filter(organization=organization, fiscal_year=fiscal_year).exists():
-        raise ValidationError(
-            {
-                "fiscal_year": _("This organization already has an assessment for %(year)s.")
-                % {"year": fiscal_year}
-            }
-        )
-    assessment = Assessment(
-        organization=organization, framework=framework, fiscal_year=fiscal_year, created_by=user
+    """Start an organization's assessment of a fiscal year on that year's newest framework revision.
+
+    The organization row is locked so two simultaneous starts run one after the other; the second
+    gets "already exists". Should the constraint still fire (a writer that did not lock), the
+    answer is the same.
+    """
+    exists = ValidationError(
+        {
+            "fiscal_year": _("This organization already has an assessment for %(year)s.")
+            % {"year": fiscal_year}
+        },
+        code="exists",
     )
-    assessment.full_clean()
-    assessment.save()
-    assessment_recompute(assessment=assessment)
+    try:
+        with transaction.atomic():
+            require_write(user, organization)
+            Organization.objects.select_for_update().filter(pk=organization.pk).first()
+            framework = selectors.framework_latest(fiscal_year)
+            if framework is None:
+                raise ValidationError(
+                    {
+                        "fiscal_year": _("No ITA framework is loaded for fiscal year %(year)s.")
+                        % {"year": fiscal_year}
+                    }
+                )
+            if Assessment.objects.filter(organization=organization, fiscal_year=fiscal_year).exists():
+                raise exists
+            assessment = Assessment(
+                organization=organization, framework=framework, fiscal_year=fiscal_year, created_by=user
+            )
+            assessment.full_clean(validate_constraints=False)
+            assessment.save()
+            assessment_recompute(assessment=assessment)
+    except IntegrityError as exc:
+        raise exists from exc
     return assessment
 
 
-def _scores_apply(
-    *, assessment: Assessment, rows, field: str, targets: Mapping, scores: Mapping, model: type
-) -> None:
-    """Upsert or delete one score row per target (an indicator or an item); ``None`` deletes.
+def _scores_apply(*, existing: Mapping, targets: Mapping, scores: Mapping, make) -> None:
+    """Upsert or delete one score row per target carried in ``scores``; ``None`` clears (deletes) it.
 
-    ``rows`` are the assessment's existing score rows, ``field`` the row's foreign key to the target.
+    ``existing`` maps target pk to the stored row; only the targets in ``scores`` are touched. A
+    cleared score's last value stays in the audit trail (the delete entry holds it).
     """
-    existing = {getattr(row, f"{field}_id"): row for row in rows}
     for key, value in scores.items():
         target = targets[key]
         row = existing.get(target.pk)
@@ -227,95 +259,121 @@ def _scores_apply(
                 row.delete()
             continue
         if row is None:
-            row = model(organization_id=assessment.organization_id, assessment=assessment, **{field: target})
+            row = make(target)
         if row.pk is None or row.score != value:
             row.score = value
-            row.full_clean()
+            row.full_clean(validate_constraints=False)
             row.save()
-    assessment_recompute(assessment=assessment)
 
 
 @transaction.atomic
-def indicator_scores_set(*, assessment: Assessment, scores: Mapping[int, Decimal | None], user: Any) -> None:
-    """Set entered indicator scores by indicator number; ``None`` removes an entered score."""
+def indicator_scores_set(
+    *, assessment: Assessment, scores: Mapping[int, Decimal | None], user: Any
+) -> scoring.ScoreResult:
+    """Set entered indicator scores by number; only the numbers given change, ``None`` clears one.
+
+    Returns the recomputed result (the one the page shows), computed once, under the lock.
+    """
     require_write(user, assessment.organization_id)
-    indicators = {i.number: i for i in Indicator.objects.filter(framework=assessment.framework_id)}
-    unknown = sorted(set(scores) - set(indicators))
+    locked = _assessment_locked(assessment)
+    structure = selectors.framework_structure(locked.framework)
+    unknown = sorted(set(scores) - set(structure.indicator_ids))
     if unknown:
         raise ValidationError(
             _("Unknown indicator(s): %(numbers)s") % {"numbers": ", ".join(map(str, unknown))}
         )
+    existing = {row.indicator_id: row for row in IndicatorScore.objects.filter(assessment=locked)}
     _scores_apply(
-        assessment=assessment,
-        rows=assessment.indicator_scores.all(),
-        field="indicator",
-        targets=indicators,
+        existing=existing,
+        targets={n: Indicator(pk=pk) for n, pk in structure.indicator_ids.items()},
         scores=scores,
-        model=IndicatorScore,
+        make=lambda target: IndicatorScore(
+            organization_id=locked.organization_id, assessment=locked, indicator_id=target.pk
+        ),
     )
+    return _recompute_into(assessment, locked)
 
 
 @transaction.atomic
-def question_scores_set(*, assessment: Assessment, scores: Mapping[str, Decimal | None], user: Any) -> None:
-    """Set survey question scores by item code (e.g. "i1"); ``None`` removes one."""
+def question_scores_set(
+    *, assessment: Assessment, scores: Mapping[str, Decimal | None], user: Any
+) -> scoring.ScoreResult:
+    """Set survey question scores by item code (e.g. "i1"); only the codes given change."""
     require_write(user, assessment.organization_id)
-    items = {
-        i.code: i for i in Item.objects.filter(framework=assessment.framework_id, kind=AnswerKind.SURVEY)
-    }
-    unknown = sorted(set(scores) - set(items))
+    locked = _assessment_locked(assessment)
+    structure = selectors.framework_structure(locked.framework)
+    unknown = sorted(set(scores) - set(structure.question_ids))
     if unknown:
         raise ValidationError(_("Unknown question(s): %(codes)s") % {"codes": ", ".join(unknown)})
+    existing = {row.item_id: row for row in QuestionScore.objects.filter(assessment=locked)}
     _scores_apply(
-        assessment=assessment,
-        rows=assessment.question_scores.all(),
-        field="item",
-        targets=items,
+        existing=existing,
+        targets={code: Item(pk=pk) for code, pk in structure.question_ids.items()},
         scores=scores,
-        model=QuestionScore,
+        make=lambda target: QuestionScore(
+            organization_id=locked.organization_id, assessment=locked, item_id=target.pk
+        ),
     )
+    return _recompute_into(assessment, locked)
+
+
+@dataclass(frozen=True)
+class DisclosureSave:
+    row: DisclosureResult
+    result: scoring.ScoreResult
 
 
 @transaction.atomic
 def disclosure_result_set(
-    *, assessment: Assessment, item: Item, passed: bool | None, urls: list[str], note: str, user: Any
-) -> DisclosureResult:
-    """Record one O-item: passed (True/False, None = not decided), where it is published, a note."""
+    *,
+    assessment: Assessment,
+    item: Item,
+    passed: bool | None = UNSET,
+    urls: list[str] = UNSET,
+    note: str = UNSET,
+    user: Any,
+) -> DisclosureSave:
+    """Record one O-item: passed (True/False, None = not decided), where it is published, a note.
+
+    Only the fields given change: a note saved by one officer and a result saved by another, at the
+    same time, are both kept.
+    """
     require_write(user, assessment.organization_id)
     if item.framework_id != assessment.framework_id or item.kind != AnswerKind.DISCLOSURE:
         raise ValidationError(_("This item is not a disclosure item of the assessment's framework."))
-    row, _created = DisclosureResult.objects.get_or_create(
-        assessment=assessment, item=item, defaults={"organization_id": assessment.organization_id}
+    locked = _assessment_locked(assessment)
+    row = DisclosureResult.objects.filter(assessment=locked, item=item).first() or DisclosureResult(
+        organization_id=locked.organization_id, assessment=locked, item=item
     )
-    row.passed, row.urls, row.note, row.updated_by = passed, urls, note, user
-    row.full_clean()
-    row.save()
-    assessment_recompute(assessment=assessment)
-    return row
+    changes = {"passed": passed, "urls": urls, "note": note}
+    changes = {name: value for name, value in changes.items() if value is not UNSET}
+    if any(getattr(row, name) != value for name, value in changes.items()) or (row.pk is None and changes):
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.updated_by = user
+        row.full_clean(validate_constraints=False)
+        row.save()
+    return DisclosureSave(row, _recompute_into(assessment, locked))
 
 
 @transaction.atomic
 def disclosures_mark_passed(*, assessment: Assessment, user: Any) -> int:
     """Mark every O-item not yet decided as passed; decided items keep their result. Returns the count."""
     require_write(user, assessment.organization_id)
-    items = Item.objects.filter(framework=assessment.framework_id, kind=AnswerKind.DISCLOSURE)
-    rows = {r.item_id: r for r in assessment.disclosures.all()}
+    locked = _assessment_locked(assessment)
+    structure = selectors.framework_structure(locked.framework)
+    rows = {r.item_id: r for r in DisclosureResult.objects.filter(assessment=locked)}
     changed = 0
-    for item in items:
-        row = rows.get(item.pk)
+    for item_id in structure.disclosure_ids.values():
+        row = rows.get(item_id)
         if row is None:
-            DisclosureResult.objects.create(
-                organization_id=assessment.organization_id,
-                assessment=assessment,
-                item=item,
-                passed=True,
-                updated_by=user,
-            )
-            changed += 1
-        elif row.passed is None:
-            row.passed, row.updated_by = True, user
-            row.save(update_fields=["passed", "updated_by", "updated_at"])
-            changed += 1
-    assessment_recompute(assessment=assessment)
+            row = DisclosureResult(organization_id=locked.organization_id, assessment=locked, item_id=item_id)
+        elif row.passed is not None:
+            continue
+        row.passed, row.updated_by = True, user
+        row.save()
+        changed += 1
+    _recompute_into(assessment, locked)
     return changed
 
 
@@ -323,50 +381,78 @@ def disclosures_mark_passed(*, assessment: Assessment, user: Any) -> int:
 def assessment_published_set(
     *,
     assessment: Assessment,
-    total: Decimal | None,
-    band: str,
-    tool_scores: Mapping[str, Decimal | None],
-    note: str,
+    total: Decimal | None = UNSET,
+    band: str = UNSET,
+    tool_scores: Mapping[str, Decimal | None] = UNSET,
+    note: str = UNSET,
     user: Any,
 ) -> None:
-    """Record the officially published values, kept apart from what the portal computes."""
+    """Record the officially published values, kept apart from what the portal computes.
+
+    Only the values given change; within ``tool_scores`` only the tools given (``None`` clears one).
+    """
     require_write(user, assessment.organization_id)
-    codes = set(Tool.objects.filter(framework=assessment.framework_id).values_list("code", flat=True))
-    unknown = sorted(set(tool_scores) - codes)
-    if unknown:
-        raise ValidationError(_("Unknown tool(s): %(codes)s") % {"codes": ", ".join(unknown)})
-    assessment.published_total = total
-    assessment.published_band = band.strip()
-    assessment.published_tool_scores = {c: str(v) for c, v in tool_scores.items() if v is not None}
-    assessment.published_note = note.strip()
-    assessment.full_clean()
-    assessment.save(
-        update_fields=[
-            "published_total",
-            "published_band",
-            "published_tool_scores",
-            "published_note",
-            "updated_at",
-        ]
-    )
+    locked = _assessment_locked(assessment)
+    fields = []
+    if tool_scores is not UNSET:
+        codes = {t.code for t in selectors.framework_structure(locked.framework).scoring.tools}
+        unknown = sorted(set(tool_scores) - codes)
+        if unknown:
+            raise ValidationError(_("Unknown tool(s): %(codes)s") % {"codes": ", ".join(unknown)})
+        published = dict(locked.published_tool_scores)
+        for code, value in tool_scores.items():
+            if value is None:
+                published.pop(code, None)
+            else:
+                published[code] = str(value)
+        locked.published_tool_scores = published
+        fields.append("published_tool_scores")
+    if total is not UNSET:
+        locked.published_total = total
+        fields.append("published_total")
+    if band is not UNSET:
+        locked.published_band = band.strip()
+        fields.append("published_band")
+    if note is not UNSET:
+        locked.published_note = note.strip()
+        fields.append("published_note")
+    if not fields:
+        return
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=[*fields, "updated_at"])
+    for name in fields:
+        setattr(assessment, name, getattr(locked, name))
+
+
+def _recompute_into(assessment: Assessment, locked: Assessment) -> scoring.ScoreResult:
+    """Recompute under the lock and refresh the caller's instance with the stored snapshot."""
+    result = assessment_recompute(assessment=locked)
+    for name in COMPUTED_FIELDS:
+        setattr(assessment, name, getattr(locked, name))
+    assessment.updated_at = locked.updated_at
+    return result
+
+
+COMPUTED_FIELDS = (
+    "computed_total",
+    "computed_band",
+    "computed_passed",
+    "computed_complete",
+    "computed_result",
+)
 
 
 def assessment_recompute(*, assessment: Assessment) -> scoring.ScoreResult:
-    """Score the assessment from what is entered and keep a snapshot of the result on it."""
+    """Score the assessment from what is entered and keep a snapshot of the result on it.
+
+    Call it inside the transaction that holds the assessment's lock (the write services do), so
+    the snapshot equals a fresh computation of what is committed.
+    """
     result = selectors.assessment_result(assessment)
     assessment.computed_total = None if result.total is None else scoring.round2(result.total)
     assessment.computed_band = result.band or ""
     assessment.computed_passed = result.passed
     assessment.computed_complete = result.complete
     assessment.computed_result = result.as_dict()
-    assessment.save(
-        update_fields=[
-            "computed_total",
-            "computed_band",
-            "computed_passed",
-            "computed_complete",
-            "computed_result",
-            "updated_at",
-        ]
-    )
+    assessment.save(update_fields=[*COMPUTED_FIELDS, "updated_at"])
     return result

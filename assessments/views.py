@@ -7,11 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+
+from ita_portal.thai import fiscal_year_of
 
 from . import exports, selectors, services
 from .access import can_write, get_for_user
+from .audit import assessment_history as audit_history
 from .forms import (
     AssessmentCreateForm,
     DisclosureResultForm,
@@ -19,22 +24,28 @@ from .forms import (
     PublishedValuesForm,
     QuestionScoresForm,
 )
-from .models import AnswerKind, Assessment, Indicator, Item, Organization, Tool
+from .models import AnswerKind, Assessment, Item, Organization
 
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _writable_organizations(request: HttpRequest):
-    orgs = selectors.organizations_for_user(request.user)
-    return orgs.filter(pk__in=[o.pk for o in orgs if can_write(request.user, o)])
+def _writable_organizations(request: HttpRequest) -> list[Organization]:
+    return [o for o in selectors.organizations_for_user(request.user) if can_write(request.user, o)]
 
 
 def _create_form(request: HttpRequest, data=None) -> AssessmentCreateForm:
     return AssessmentCreateForm(
-        data, organizations=_writable_organizations(request), years=selectors.framework_years()
+        data,
+        organizations=_writable_organizations(request),
+        years=selectors.framework_years(),
+        current_year=fiscal_year_of(timezone.localdate()),
     )
+
+
+def _assessment(request: HttpRequest, pk: int, *, write: bool = False) -> Assessment:
+    return get_for_user(selectors.assessments_for_user(request.user), request.user, write=write, pk=pk)
 
 
 @login_required
@@ -68,16 +79,15 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/list.html", context, status=400)
 
 
-def _indicators(assessment: Assessment) -> list[Indicator]:
-    return list(
-        Indicator.objects.filter(framework=assessment.framework_id).select_related("tool").order_by("number")
-    )
-
-
 def _indicator_form(assessment: Assessment, data=None) -> IndicatorScoresForm:
-    entered = dict(assessment.indicator_scores.values_list("indicator__number", "score"))
-    initial = {f"ind_{n}": score for n, score in entered.items()}
-    return IndicatorScoresForm(data, initial=initial, indicators=_indicators(assessment))
+    """The indicator fields; bound to what is stored overlaid with what the request carried."""
+    initial = {f"ind_{n}": score for n, score in selectors.indicator_scores_entered(assessment).items()}
+    if data is not None:
+        data = {
+            **{k: str(v) for k, v in initial.items()},
+            **{k: data[k] for k in data if k.startswith("ind_")},
+        }
+    return IndicatorScoresForm(data, initial=initial, indicators=selectors.indicators_of(assessment))
 
 
 def _published_form(assessment: Assessment, data=None) -> PublishedValuesForm:
@@ -87,128 +97,146 @@ def _published_form(assessment: Assessment, data=None) -> PublishedValuesForm:
         "note": assessment.published_note,
         **{f"tool_{code}": v for code, v in assessment.published_tool_scores.items()},
     }
-    tools = list(Tool.objects.filter(framework=assessment.framework_id).order_by("order"))
-    return PublishedValuesForm(data, initial=initial, tools=tools)
+    return PublishedValuesForm(data, initial=initial, tools=selectors.tools_of(assessment))
 
 
-def _result_context(assessment: Assessment) -> dict:
-    result = selectors.assessment_result(assessment)
+def _result_context(assessment: Assessment, result=None) -> dict:
+    result = result if result is not None else selectors.assessment_result(assessment)
     return {"assessment": assessment, "panel": selectors.result_panel(assessment, result)}
 
 
 def _detail_context(
-    request: HttpRequest, assessment: Assessment, published_form: PublishedValuesForm
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    published_form: PublishedValuesForm | None = None,
+    indicator_form: IndicatorScoresForm | None = None,
 ) -> dict:
     return {
         **_result_context(assessment),
         "can_write": can_write(request.user, assessment.organization_id),
-        "indicator_form": _indicator_form(assessment),
-        "published_form": published_form,
+        "indicator_form": indicator_form or _indicator_form(assessment),
+        "published_form": published_form or _published_form(assessment),
         "disclosure_blocks": selectors.disclosure_rows(assessment),
+        "result_choices": RESULT_CHOICES,
+        "history": audit_history(assessment),
     }
+
+
+# (value, label, Bootstrap colour) of the O-item result buttons.
+RESULT_CHOICES = [
+    ("", gettext_lazy("Not decided"), "secondary"),
+    ("pass", gettext_lazy("Passed"), "success"),
+    ("fail", gettext_lazy("Not passed"), "danger"),
+]
 
 
 @login_required
 @require_GET
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, pk=pk)
-    context = _detail_context(request, assessment, _published_form(assessment))
-    return render(request, "assessments/detail.html", context)
+    assessment = _assessment(request, pk)
+    return render(request, "assessments/detail.html", _detail_context(request, assessment))
 
 
 @login_required
 @require_GET
 def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, pk=pk)
+    assessment = _assessment(request, pk)
     return render(request, "assessments/_result_panel.html", _result_context(assessment))
+
+
+def _saved_fields(form, names, result, assessment: Assessment) -> dict:
+    """Context of an autosave answer: the new result and, per carried field, saved or its errors."""
+    fields = [form[name] for name in form.fields if name in names]
+    return {**_result_context(assessment, result), "fields": fields, "oob": True}
 
 
 @login_required
 @require_POST
 def indicator_scores_update(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, write=True, pk=pk)
+    """Save the indicator fields the request carries; each is validated alone, a bad one saves nothing."""
+    assessment = _assessment(request, pk, write=True)
     form = _indicator_form(assessment, request.POST)
-    if form.is_valid():
-        services.indicator_scores_set(assessment=assessment, scores=form.scores(), user=request.user)
-        if not is_htmx(request):
-            messages.success(request, _("Indicator scores saved."))
-            return redirect("assessments:detail", pk=pk)
-    elif not is_htmx(request):
-        messages.error(request, _("Nothing was saved: correct the scores marked in red."))
-        return redirect("assessments:detail", pk=pk)
-    context = {**_result_context(assessment), "indicator_form": form, "saved": form.is_valid()}
-    return render(request, "assessments/_indicator_update.html", context)
+    result = services.indicator_scores_set(
+        assessment=assessment, scores=form.scores(request.POST), user=request.user
+    )
+    if is_htmx(request):
+        return render(
+            request, "assessments/_autosave.html", _saved_fields(form, request.POST, result, assessment)
+        )
+    if form.errors:
+        messages.error(request, _("The scores marked in red were not saved; the others were."))
+        context = _detail_context(request, assessment, indicator_form=form)
+        return render(request, "assessments/detail.html", context, status=422)
+    messages.success(request, _("Indicator scores saved."))
+    return redirect("assessments:detail", pk=pk)
 
 
 @login_required
 def question_scores(request: HttpRequest, pk: int) -> HttpResponse:
+    """The IIT/EIT question scores, grouped by indicator; each field saves on its own."""
     write = request.method == "POST"
-    assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, write=write, pk=pk)
-    items = list(
-        Item.objects.filter(framework=assessment.framework_id, kind=AnswerKind.SURVEY)
-        .select_related("indicator")
-        .order_by("order")
-    )
-    entered = dict(assessment.question_scores.values_list("item__code", "score"))
-    form = QuestionScoresForm(
-        request.POST if write else None, initial={f"q_{c}": s for c, s in entered.items()}, items=items
-    )
-    if write and form.is_valid():
-        services.question_scores_set(assessment=assessment, scores=form.scores(), user=request.user)
-        messages.success(request, _("Question scores saved."))
-        return redirect("assessments:detail", pk=pk)
+    assessment = _assessment(request, pk, write=write)
+    entered = selectors.question_scores_entered(assessment)
+    initial = {f"q_{c}": s for c, s in entered.items()}
+    data = None
+    if write:
+        data = {
+            **{k: str(v) for k, v in initial.items()},
+            **{k: request.POST[k] for k in request.POST if k.startswith("q_")},
+        }
+    form = QuestionScoresForm(data, initial=initial, items=selectors.survey_items_of(assessment))
+    result = None
+    if write:
+        result = services.question_scores_set(
+            assessment=assessment, scores=form.scores(request.POST), user=request.user
+        )
+        if is_htmx(request):
+            context = _saved_fields(form, request.POST, result, assessment)
+            return render(request, "assessments/_autosave.html", context)
+        if not form.errors:
+            messages.success(request, _("Question scores saved."))
+            return redirect("assessments:questions", pk=pk)
+        messages.error(request, _("The scores marked in red were not saved; the others were."))
     context = {
-        "assessment": assessment,
+        **_result_context(assessment, result),
         "form": form,
         "can_write": can_write(request.user, assessment.organization_id),
     }
-    return render(request, "assessments/questions.html", context, status=422 if write else 200)
+    return render(request, "assessments/questions.html", context, status=422 if form.errors else 200)
 
 
 @login_required
 @require_POST
 def disclosure_update(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, write=True, pk=pk)
+    """Save the fields of one O-item row that the request carries (result, URLs, note), each alone."""
+    assessment = _assessment(request, pk, write=True)
     # Items are framework data, not owned: the access check is the assessment's, above.
     item = get_object_or_404(Item, framework=assessment.framework_id, kind=AnswerKind.DISCLOSURE, code=code)
     form = DisclosureResultForm(request.POST)
-    result = None
-    if form.is_valid():
-        result = services.disclosure_result_set(
-            assessment=assessment,
-            item=item,
-            passed=form.passed(),
-            urls=form.cleaned_data["urls"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-        )
-    if not is_htmx(request):
-        if form.is_valid():
-            messages.success(request, _("%(code)s saved.") % {"code": item.code})
-        else:
-            errors = " ".join(e for field_errors in form.errors.values() for e in field_errors)
-            messages.error(
-                request, _("%(code)s was not saved: %(errors)s") % {"code": item.code, "errors": errors}
-            )
-        return redirect(f"{assessment.get_absolute_url()}#oit-{item.code}")
-    if form.is_valid():
-        row = selectors.disclosure_row(item, result)
-    else:
-        row = {
-            **selectors.disclosure_row(item, None),
-            "passed": {"pass": True, "fail": False}.get(request.POST.get("result", "")),
-            "urls_text": request.POST.get("urls", ""),
-            "note": request.POST.get("note", ""),
-            "errors": [e for field_errors in form.errors.values() for e in field_errors],
+    saved = services.disclosure_result_set(
+        assessment=assessment, item=item, **form.changes(request.POST), user=request.user
+    )
+    if is_htmx(request):
+        context = {
+            **_saved_fields(form, request.POST, saved.result, assessment),
+            "item": item,
+            "row": selectors.disclosure_row(item, saved.row),
+            "row_errors": bool(form.errors),
         }
-    context = {**_result_context(assessment), "row": row, "can_write": True, "saved": form.is_valid()}
-    return render(request, "assessments/_disclosure_update.html", context)
+        return render(request, "assessments/_disclosure_saved.html", context)
+    errors = " ".join(e for field_errors in form.errors.values() for e in field_errors)
+    if errors:
+        messages.error(request, _("%(code)s: %(errors)s") % {"code": item.code, "errors": errors})
+    else:
+        messages.success(request, _("%(code)s saved.") % {"code": item.code})
+    return redirect(f"{assessment.get_absolute_url()}#oit-{item.code}")
 
 
 @login_required
 @require_POST
 def disclosures_mark_passed(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, write=True, pk=pk)
+    assessment = _assessment(request, pk, write=True)
     count = services.disclosures_mark_passed(assessment=assessment, user=request.user)
     messages.success(request, _("%(count)s undecided item(s) marked as passed.") % {"count": count})
     return redirect(f"{assessment.get_absolute_url()}#oit")
@@ -217,22 +245,15 @@ def disclosures_mark_passed(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def published_update(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, write=True, pk=pk)
+    """Save the published values the request carries; a bad one is shown and the others are saved."""
+    assessment = _assessment(request, pk, write=True)
     form = _published_form(assessment, request.POST)
-    if form.is_valid():
-        services.assessment_published_set(
-            assessment=assessment,
-            total=form.cleaned_data["total"],
-            band=form.cleaned_data["band"],
-            tool_scores=form.tool_scores(),
-            note=form.cleaned_data["note"],
-            user=request.user,
-        )
-        messages.success(request, _("Published values saved."))
-    else:
-        messages.error(request, _("Nothing was saved: correct the published values marked in red."))
-        context = _detail_context(request, assessment, form)
+    services.assessment_published_set(assessment=assessment, **form.changes(request.POST), user=request.user)
+    if form.errors:
+        messages.error(request, _("The values marked in red were not saved; the others were."))
+        context = _detail_context(request, assessment, published_form=form)
         return render(request, "assessments/detail.html", context, status=422)
+    messages.success(request, _("Published values saved."))
     return redirect(f"{assessment.get_absolute_url()}#published")
 
 
@@ -256,6 +277,6 @@ def assessment_list_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_for_user(selectors.assessments_for_user(request.user), request.user, pk=pk)
+    assessment = _assessment(request, pk)
     content = exports.assessment_workbook(assessment, selectors.assessment_result(assessment))
     return _xlsx(content, f"ita-{assessment.fiscal_year}-{assessment.organization_id}.xlsx")

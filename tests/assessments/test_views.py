@@ -167,11 +167,17 @@ def test_detail_shows_entry_page_and_result(client, officer, assessment):
     assert "ยังขาด" in body  # the panel says what is missing
 
 
-def test_detail_is_read_only_for_executives(client, executive, assessment):
+def test_detail_is_a_clean_read_only_summary_for_executives(client, executive, assessment):
     client.force_login(executive)
     r = client.get(url("assessments:detail", assessment))
+    body = r.content.decode()
     assert r.context["can_write"] is False
-    assert "<fieldset disabled>" in r.content.decode().replace(" >", ">")
+    assert 'id="readonly-indicators"' in body
+    assert "<input" not in body.split('id="result-panel"')[0].split("</nav>", 1)[1].replace(
+        '<input type="hidden" name="csrfmiddlewaretoken"', ""
+    ).replace('<input type="hidden" name="next"', "")
+    assert "https://a.example/o1" in body  # O1's URL is shown as a link
+    assert "disabled" not in body
 
 
 def test_detail_query_count_is_flat_whatever_is_entered(client, officer, assessment):
@@ -208,25 +214,59 @@ def test_indicator_update_accepts_thai_digits_and_percent(client, officer, asses
         url("assessments:indicators-update", assessment), {"ind_3": "๘๒.๑๖", "ind_4": "78.08 %"}, **HTMX
     )
     scores = dict(assessment.indicator_scores.values_list("indicator__number", "score"))
-    assert scores == {3: Decimal("82.16"), 4: Decimal("78.08")}
+    assert scores == {1: Decimal("88.81"), 2: Decimal("75.15"), 3: Decimal("82.16"), 4: Decimal("78.08")}
+
+
+def test_indicator_save_changes_only_the_fields_it_carries(client, officer, assessment):
+    """The defect: POST ind_3 alone deleted every other entered indicator score."""
+    client.force_login(officer)
+    client.post(url("assessments:indicators-update", assessment), SRIKHAM, **HTMX)
+    assert assessment.indicator_scores.count() == 8
+    r = client.post(url("assessments:indicators-update", assessment), {"ind_3": "55.55"}, **HTMX)
+    assert r.status_code == 200
+    scores = dict(assessment.indicator_scores.values_list("indicator__number", "score"))
+    assert len(scores) == 8
+    assert scores[3] == Decimal("55.55")
+    assert scores[1] == Decimal("88.81")
+
+
+def test_indicator_explicit_empty_value_clears_only_that_score(client, officer, assessment):
+    client.force_login(officer)
+    client.post(url("assessments:indicators-update", assessment), {"ind_2": ""}, **HTMX)
+    assert dict(assessment.indicator_scores.values_list("indicator__number", "score")) == {
+        1: Decimal("88.81")
+    }
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [("101", "คะแนนต้องอยู่ระหว่าง 0 ถึง 100"), ("88.123", "ทศนิยมได้ไม่เกิน 2 ตำแหน่ง"), ("abc", "กรอกตัวเลข")],
 )
-def test_invalid_indicator_score_shows_thai_error_and_saves_nothing(
+def test_invalid_indicator_score_shows_thai_error_and_the_valid_one_still_saves(
     client, officer, assessment, value, message
 ):
+    """The defect: one invalid score stopped the valid ones from saving."""
     client.force_login(officer)
     r = client.post(url("assessments:indicators-update", assessment), {"ind_1": "70", "ind_3": value}, **HTMX)
     body = r.content.decode()
     assert 'id="err-ind_3"' in body
+    assert 'data-for="id_ind_3" data-invalid="true"' in body
+    assert 'data-for="id_ind_1" data-invalid="false"' in body
     assert message in body
     assert dict(assessment.indicator_scores.values_list("indicator__number", "score")) == {
-        1: Decimal("88.81"),
+        1: Decimal("70"),
         2: Decimal("75.15"),
     }
+
+
+def test_invalid_indicator_score_without_htmx_shows_the_page_with_its_error(client, officer, assessment):
+    client.force_login(officer)
+    r = client.post(url("assessments:indicators-update", assessment), {"ind_1": "70", "ind_3": "101"})
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert 'value="101"' in body  # what was typed is still there to correct
+    assert "คะแนนต้องอยู่ระหว่าง 0 ถึง 100" in body
+    assert assessment.indicator_scores.get(indicator__number=1).score == Decimal("70")
 
 
 def test_indicator_update_without_htmx_redirects_back(client, officer, assessment):
@@ -240,7 +280,7 @@ def test_disclosure_update_saves_one_row_and_refreshes_the_panel(client, officer
     data = {"result": "fail", "urls": "https://a.example/o5\nhttps://a.example/o5b", "note": "ขาดเบอร์โทรสาร"}
     r = client.post(url("assessments:disclosure-update", assessment, "O5"), data, **HTMX)
     body = r.content.decode()
-    assert 'id="oit-O5"' in body
+    assert 'id="oit-O5-state"' in body
     assert 'id="result-panel" aria-live="polite" hx-swap-oob="true"' in body
     row = DisclosureResult.objects.get(assessment=assessment, item__code="O5")
     assert (row.passed, row.urls, row.note) == (
@@ -258,6 +298,31 @@ def test_disclosure_update_refuses_a_bad_url_in_thai(client, officer, assessment
         **HTMX,
     )
     assert "URL รายการที่ 1" in r.content.decode()
+    row = DisclosureResult.objects.get(assessment=assessment, item__code="O5")
+    assert (row.passed, row.urls) == (True, [])  # the result saved, the bad URL did not
+
+
+def test_disclosure_save_of_one_field_keeps_the_others(client, officer, assessment):
+    client.force_login(officer)
+    target = url("assessments:disclosure-update", assessment, "O1")
+    client.post(target, {"note": "หน้าเว็บปรับปรุงแล้ว"}, **HTMX)
+    row = DisclosureResult.objects.get(assessment=assessment, item__code="O1")
+    assert (row.passed, row.urls, row.note) == (True, ["https://a.example/o1"], "หน้าเว็บปรับปรุงแล้ว")
+
+
+def test_disclosure_url_error_quotes_at_most_60_characters(client, officer, assessment):
+    client.force_login(officer)
+    bad = "ftp://" + "x" * 200
+    r = client.post(url("assessments:disclosure-update", assessment, "O5"), {"urls": bad}, **HTMX)
+    body = r.content.decode()
+    assert bad[:60] + "…" in body
+    assert bad[:61] not in body
+
+
+def test_disclosure_url_length_is_limited(client, officer, assessment):
+    client.force_login(officer)
+    long_url = "https://a.example/" + "x" * 600
+    client.post(url("assessments:disclosure-update", assessment, "O5"), {"urls": long_url}, **HTMX)
     assert not DisclosureResult.objects.filter(assessment=assessment, item__code="O5").exists()
 
 
@@ -285,11 +350,28 @@ def test_questions_page_saves_question_scores(client, officer, assessment):
     assert assessment.computed_result["indicators"]["1"] == "90.00"
 
 
-def test_questions_page_refuses_bad_scores_without_saving(client, officer, assessment):
+def test_questions_page_saves_the_good_score_and_shows_the_bad_one(client, officer, assessment):
     client.force_login(officer)
     r = client.post(url("assessments:questions", assessment), {"q_i1": "90", "q_i2": "-1"})
     assert r.status_code == 422
-    assert assessment.question_scores.count() == 0
+    assert 'value="-1"' in r.content.decode()
+    assert dict(assessment.question_scores.values_list("item__code", "score")) == {"i1": Decimal("90")}
+
+
+def test_questions_page_autosave_stays_on_the_page(client, officer, assessment):
+    client.force_login(officer)
+    r = client.post(url("assessments:questions", assessment), {"q_e2": "70.5"}, **HTMX)
+    assert r.status_code == 200
+    assert 'id="err-q_e2"' in r.content.decode()
+    assert dict(assessment.question_scores.values_list("item__code", "score")) == {"e2": Decimal("70.5")}
+
+
+def test_questions_page_is_grouped_by_indicator(client, executive, assessment):
+    client.force_login(executive)
+    r = client.get(url("assessments:questions", assessment))
+    body = r.content.decode()
+    assert body.count('id="questions-') == 8
+    assert "<input" not in body.split("</nav>", 1)[1].replace('<input type="hidden"', "")
 
 
 def test_published_values_are_saved_and_compared(client, officer, assessment):
@@ -301,19 +383,20 @@ def test_published_values_are_saved_and_compared(client, officer, assessment):
     assert assessment.published_tool_scores == {"IIT": "77.31"}
 
 
-def test_published_values_bad_input_saves_nothing(client, officer, assessment):
+def test_published_values_bad_total_is_shown_and_the_band_saved(client, officer, assessment):
     client.force_login(officer)
     r = client.post(url("assessments:published-update", assessment), {"total": "184", "band": "B"})
     assert r.status_code == 422
+    assert 'value="184"' in r.content.decode()
     assessment.refresh_from_db()
-    assert assessment.published_band == ""
+    assert (assessment.published_total, assessment.published_band) == (None, "B")
 
 
 def test_export_is_an_excel_workbook(client, executive, assessment):
     client.force_login(executive)
     r = client.get(url("assessments:export", assessment))
     wb = load_workbook(BytesIO(r.content))
-    assert wb.sheetnames == ["สรุป", "ตัวชี้วัด", "OIT"]
+    assert wb.sheetnames == ["สรุป", "ตัวชี้วัด", "คะแนนรายข้อคำถาม", "OIT"]
     oit = wb["OIT"]
     assert oit.max_row == 44
     assert [c.value for c in oit[2]][:4] == ["9.1", "O1", "โครงสร้าง", "ผ่าน"]
