@@ -28,12 +28,24 @@ from .models import (
 
 
 def framework_latest(fiscal_year: int) -> FrameworkVersion | None:
-    return FrameworkVersion.objects.filter(fiscal_year=fiscal_year).order_by("-revision").first()
+    """The newest published revision of a year: what a new assessment of that year uses."""
+    return (
+        FrameworkVersion.objects.filter(fiscal_year=fiscal_year, published_at__isnull=False)
+        .order_by("-revision")
+        .first()
+    )
+
+
+def framework_next_revision(fiscal_year: int) -> int:
+    """The number a new revision of the year gets (after every revision, drafts included)."""
+    latest = FrameworkVersion.objects.filter(fiscal_year=fiscal_year).order_by("-revision").first()
+    return 1 if latest is None else latest.revision + 1
 
 
 def framework_years() -> list[int]:
-    """Fiscal years that have a framework loaded, newest first."""
-    return sorted(set(FrameworkVersion.objects.values_list("fiscal_year", flat=True)), reverse=True)
+    """Fiscal years that have a published framework, newest first."""
+    years = FrameworkVersion.objects.filter(published_at__isnull=False).values_list("fiscal_year", flat=True)
+    return sorted(set(years), reverse=True)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import scoring, selectors
@@ -56,17 +57,19 @@ def framework_is_locked(version: FrameworkVersion) -> bool:
 def framework_load(*, spec: FrameworkSpec, new_revision: bool = False) -> FrameworkLoadResult:
     """Load a validated definition as the newest revision of its fiscal year.
 
-    Same content as the newest revision: nothing changes. The newest revision unused: it is
-    replaced in place (unless ``new_revision``). The newest revision used by assessments: refused,
-    unless ``new_revision`` asks for a new revision beside it.
+    Same content as the newest published revision: nothing changes. The newest published revision
+    unused: it is replaced in place (unless ``new_revision``). The newest published revision used by
+    assessments: refused, unless ``new_revision`` asks for a new revision beside it. Drafts of the
+    framework editor are never touched; a new revision is numbered after them.
     """
     latest = selectors.framework_latest(spec.fiscal_year)
+    next_revision = selectors.framework_next_revision(spec.fiscal_year)
     if latest is None:
-        return FrameworkLoadResult(_framework_create(spec, revision=1), "created")
+        return FrameworkLoadResult(_framework_create(spec, revision=next_revision), "created")
     if latest.checksum == spec.checksum and not new_revision:
         return FrameworkLoadResult(latest, "unchanged")
     if new_revision:
-        return FrameworkLoadResult(_framework_create(spec, revision=latest.revision + 1), "new_revision")
+        return FrameworkLoadResult(_framework_create(spec, revision=next_revision), "new_revision")
     if framework_is_locked(latest):
         raise ValidationError(
             _(
@@ -84,15 +87,15 @@ def framework_load(*, spec: FrameworkSpec, new_revision: bool = False) -> Framew
 def framework_new_revision(*, version: FrameworkVersion) -> FrameworkVersion:
     """Copy a version (as it stands in the database, admin corrections included) into a new revision."""
     spec = parse_framework(selectors.framework_definition(version))
-    latest = selectors.framework_latest(version.fiscal_year)
-    assert latest is not None
-    return _framework_create(spec, revision=latest.revision + 1)
+    return _framework_create(spec, revision=selectors.framework_next_revision(version.fiscal_year))
 
 
-def _framework_create(spec: FrameworkSpec, *, revision: int) -> FrameworkVersion:
+def _framework_create(spec: FrameworkSpec, *, revision: int, draft: bool = False) -> FrameworkVersion:
+    """Create a version's rows; published at once unless ``draft`` (the framework editor's copies)."""
     version = FrameworkVersion(
         fiscal_year=spec.fiscal_year,
         revision=revision,
+        published_at=None if draft else timezone.now(),
         name_th=spec.name_th,
         status=spec.status,
         notes=spec.notes,
@@ -245,6 +248,10 @@ def assessment_create(*, organization: Organization, fiscal_year: int, user: Any
     return assessment
 
 
+#: Foreign keys of entered rows, set from already checked objects (full_clean need not query them).
+ROW_KEYS = ["organization", "assessment", "indicator", "item"]
+
+
 def _scores_apply(*, existing: Mapping, targets: Mapping, scores: Mapping, make) -> None:
     """Upsert or delete one score row per target carried in ``scores``; ``None`` clears (deletes) it.
 
@@ -262,7 +269,8 @@ def _scores_apply(*, existing: Mapping, targets: Mapping, scores: Mapping, make)
             row = make(target)
         if row.pk is None or row.score != value:
             row.score = value
-            row.full_clean(validate_constraints=False)
+            # Foreign keys come from the locked assessment and the framework: not looked up again.
+            row.full_clean(exclude=ROW_KEYS, validate_constraints=False)
             row.save()
 
 
@@ -282,13 +290,16 @@ def indicator_scores_set(
         raise ValidationError(
             _("Unknown indicator(s): %(numbers)s") % {"numbers": ", ".join(map(str, unknown))}
         )
-    existing = {row.indicator_id: row for row in IndicatorScore.objects.filter(assessment=locked)}
+    existing = {
+        row.indicator_id: row
+        for row in IndicatorScore.objects.filter(assessment=locked).select_related("indicator")
+    }
     _scores_apply(
         existing=existing,
-        targets={n: Indicator(pk=pk) for n, pk in structure.indicator_ids.items()},
+        targets={n: Indicator(pk=pk, number=n) for n, pk in structure.indicator_ids.items()},
         scores=scores,
         make=lambda target: IndicatorScore(
-            organization_id=locked.organization_id, assessment=locked, indicator_id=target.pk
+            organization_id=locked.organization_id, assessment=locked, indicator=target
         ),
     )
     return _recompute_into(assessment, locked)
@@ -305,13 +316,15 @@ def question_scores_set(
     unknown = sorted(set(scores) - set(structure.question_ids))
     if unknown:
         raise ValidationError(_("Unknown question(s): %(codes)s") % {"codes": ", ".join(unknown)})
-    existing = {row.item_id: row for row in QuestionScore.objects.filter(assessment=locked)}
+    existing = {
+        row.item_id: row for row in QuestionScore.objects.filter(assessment=locked).select_related("item")
+    }
     _scores_apply(
         existing=existing,
-        targets={code: Item(pk=pk) for code, pk in structure.question_ids.items()},
+        targets={code: Item(pk=pk, code=code) for code, pk in structure.question_ids.items()},
         scores=scores,
         make=lambda target: QuestionScore(
-            organization_id=locked.organization_id, assessment=locked, item_id=target.pk
+            organization_id=locked.organization_id, assessment=locked, item=target
         ),
     )
     return _recompute_into(assessment, locked)
@@ -343,15 +356,16 @@ def disclosure_result_set(
         raise ValidationError(_("This item is not a disclosure item of the assessment's framework."))
     locked = _assessment_locked(assessment)
     row = DisclosureResult.objects.filter(assessment=locked, item=item).first() or DisclosureResult(
-        organization_id=locked.organization_id, assessment=locked, item=item
+        organization_id=locked.organization_id, assessment=locked
     )
+    row.item = item  # the caller's instance: no query for the audit entry's label
     changes = {"passed": passed, "urls": urls, "note": note}
     changes = {name: value for name, value in changes.items() if value is not UNSET}
     if any(getattr(row, name) != value for name, value in changes.items()) or (row.pk is None and changes):
         for name, value in changes.items():
             setattr(row, name, value)
         row.updated_by = user
-        row.full_clean(validate_constraints=False)
+        row.full_clean(exclude=[*ROW_KEYS, "updated_by"], validate_constraints=False)
         row.save()
     return DisclosureSave(row, _recompute_into(assessment, locked))
 

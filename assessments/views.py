@@ -79,9 +79,16 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/list.html", context, status=400)
 
 
-def _indicator_form(assessment: Assessment, data=None) -> IndicatorScoresForm:
-    """The indicator fields; bound to what is stored overlaid with what the request carried."""
-    initial = {f"ind_{n}": score for n, score in selectors.indicator_scores_entered(assessment).items()}
+def _indicator_form(assessment: Assessment, data=None, *, overlay: bool = True) -> IndicatorScoresForm:
+    """The indicator fields; bound to what is stored overlaid with what the request carried.
+
+    An autosave needs no overlay: only the carried fields are validated and answered.
+    """
+    initial = (
+        {f"ind_{n}": score for n, score in selectors.indicator_scores_entered(assessment).items()}
+        if overlay
+        else {}
+    )
     if data is not None:
         data = {
             **{k: str(v) for k, v in initial.items()},
@@ -156,7 +163,7 @@ def _saved_fields(form, names, result, assessment: Assessment) -> dict:
 def indicator_scores_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the indicator fields the request carries; each is validated alone, a bad one saves nothing."""
     assessment = _assessment(request, pk, write=True)
-    form = _indicator_form(assessment, request.POST)
+    form = _indicator_form(assessment, request.POST, overlay=not is_htmx(request))
     result = services.indicator_scores_set(
         assessment=assessment, scores=form.scores(request.POST), user=request.user
     )
@@ -177,7 +184,8 @@ def question_scores(request: HttpRequest, pk: int) -> HttpResponse:
     """The IIT/EIT question scores, grouped by indicator; each field saves on its own."""
     write = request.method == "POST"
     assessment = _assessment(request, pk, write=write)
-    entered = selectors.question_scores_entered(assessment)
+    autosave = write and is_htmx(request)
+    entered = {} if autosave else selectors.question_scores_entered(assessment)
     initial = {f"q_{c}": s for c, s in entered.items()}
     data = None
     if write:

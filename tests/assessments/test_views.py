@@ -422,3 +422,43 @@ def test_browser_language_does_not_override_thai(client, officer):
     client.force_login(officer)
     r = client.get(reverse("assessments:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert r.headers["Content-Language"] == "th"
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "data"),
+    [
+        ("assessments:indicators-update", (), {"ind_3": "80.00"}),
+        ("assessments:questions", (), {"q_i1": "90"}),
+        ("assessments:disclosure-update", ("O5",), {"result": "fail"}),
+    ],
+)
+def test_autosave_runs_a_small_fixed_number_of_queries(client, officer, assessment, name, extra, data):
+    """One scoring per write (the service returns the result the panel shows), framework kept per process."""
+    client.force_login(officer)
+    client.post(url(name, assessment, *extra), data, **HTMX)  # first save: rows created, structure read
+    with CaptureQueriesContext(connection) as queries:
+        r = client.post(
+            url(name, assessment, *extra), {k: v.replace("0", "1") for k, v in data.items()}, **HTMX
+        )
+    assert r.status_code == 200
+    assert len(queries.captured_queries) <= 16, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+
+
+def test_start_form_preselects_the_only_organization_and_offers_every_year(
+    client, officer, org_a, frameworks
+):
+    client.force_login(officer)
+    form = client.get(reverse("assessments:list")).context["form"]
+    assert form.fields["organization"].initial == org_a.pk
+    years = [value for value, _label in form.fields["fiscal_year"].choices]
+    assert years == sorted(frameworks, reverse=True)
+
+
+def test_start_form_puts_the_current_fiscal_year_first():
+    from assessments.forms import AssessmentCreateForm
+
+    form = AssessmentCreateForm(organizations=[], years=[2569, 2568, 2567], current_year=2568)
+    assert [value for value, _label in form.fields["fiscal_year"].choices] == [2568, 2569, 2567]
+    assert form.fields["fiscal_year"].initial == 2568
+    assert str(form.fields["fiscal_year"].choices[0][1]).startswith("2568 (")  # marked as the current year
+    assert form.fields["fiscal_year"].choices[1][1] == "2569"
