@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.db.models.signals import pre_save
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -572,3 +575,70 @@ def test_removing_a_member_of_two_organizations_keeps_the_account(client, cast, 
     officer.refresh_from_db()
     assert officer.is_active is True
     assert list(officer.memberships.values_list("organization_id", flat=True)) == [org_b.pk]
+
+
+# --------------------------------------------------------------------------- races (PostgreSQL)
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks and races need PostgreSQL"
+)
+
+
+def at_once(jobs: list[tuple[object, str, dict]]) -> list[int]:
+    """POST each (user, url, data) from its own thread and connection, released together."""
+    barrier = threading.Barrier(len(jobs))
+    statuses: list[int] = [0] * len(jobs)
+    errors: list[BaseException] = []
+
+    def work(index: int, user, url: str, data: dict) -> None:
+        try:
+            client = Client()
+            client.force_login(user)
+            barrier.wait(timeout=30)
+            statuses[index] = client.post(url, data).status_code
+        except BaseException as exc:  # reported in the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(i, *job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    return statuses
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(org_a):
+    first = make_member("admin-1", org_a, Role.ADMIN)
+    second = make_member("admin-2", org_a, Role.ADMIN)
+    demote = {"role": Role.OFFICER, "unit": "", "position_title": ""}
+    statuses = at_once(
+        [
+            (
+                first,
+                reverse("organizations:member-edit", args=[org_a.pk, member_of(second, org_a).pk]),
+                demote,
+            ),
+            (
+                second,
+                reverse("organizations:member-edit", args=[org_a.pk, member_of(first, org_a).pk]),
+                demote,
+            ),
+        ]
+    )
+    assert sorted(statuses) in ([302, 403], [302, 422])
+    assert Membership.objects.filter(organization=org_a, role=Role.ADMIN).count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_adds_of_one_username_give_one_account_and_no_500(org_a):
+    admin = make_member("admin-1", org_a, Role.ADMIN)
+    url = reverse("organizations:member-add", args=[org_a.pk])
+    statuses = at_once([(admin, url, new_member_data(org_a)) for _ in range(4)])
+    assert sorted(statuses) == [302, 422, 422, 422]
+    assert User.objects.filter(username="somsri").count() == 1
