@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -86,3 +87,33 @@ def test_nothing_in_the_project_reads_the_shared_folder():
     offenders = [str(p.relative_to(BASE)) for p in code if "shared/" in p.read_text()]
     assert code
     assert offenders == []
+
+
+def _manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, str(BASE / "manage.py"), *args],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        cwd=BASE,
+        timeout=120,
+    )
+
+
+def test_debug_off_without_secret_key_refuses_to_start_with_one_line():
+    done = _manage(["check"], {})
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "DJANGO_SECRET_KEY" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_readme_production_environment_passes_check_deploy_without_warnings():
+    readme = (BASE / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```env\n", 1)[1].split("```", 1)[0]
+    env = dict(line.split("=", 1) for line in block.splitlines() if line.strip())
+    env["DATABASE_URL"] = "sqlite:///:memory:"  # check --deploy needs no real database
+    done = _manage(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert done.returncode == 0, done.stderr
+    assert "WARNINGS" not in done.stdout + done.stderr
