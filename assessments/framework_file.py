@@ -1,7 +1,12 @@
 """Framework definition files (fixtures/frameworks/ita-YYYY.json): parse and validate, no database.
 
 Every problem is collected with its place in the file (e.g. ``tools[2].indicators[0].items[3].code``)
-so an admin sees all of them at once; nothing is written unless the whole file is valid.
+so an admin sees all of them at once; nothing is written unless the whole file is valid. Whatever
+``parse_framework`` accepts fits the model fields (lengths, digits, decimal places, small integers),
+so a load never stops half-way on SQLite or PostgreSQL.
+
+Files are read through ``json_input`` (size limit, strict UTF-8, no NaN or 5,000-digit numbers, no
+duplicate keys, a nesting limit); its problems come first, with their places, and stop the parse.
 """
 
 from __future__ import annotations
@@ -9,17 +14,43 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from . import scoring
+from .json_input import (
+    MAX_SHOWN_CHARS,
+    JsonInputError,
+    as_decimal,
+    json_problems,
+    parse_json,
+    place,
+    printable,
+    read_file,
+    shown,
+)
+from .models import (
+    AnswerOption,
+    AnswerScale,
+    Band,
+    BandScheme,
+    FrameworkVersion,
+    Indicator,
+    Item,
+    ItemElement,
+    ItemGroup,
+    SubIndicator,
+    Tool,
+)
 
 STATUSES = ("verified", "provisional")
 BAND_KINDS = ("letter", "pass_fail")
 POLARITIES = ("+", "-", "mixed", "")
+SMALL_INT_MAX = 32767  # PositiveSmallIntegerField (indicator number, order) on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -136,6 +167,9 @@ class FrameworkSpec:
         )
 
 
+# --------------------------------------------------------------------------- definitions
+
+
 class FrameworkFileError(Exception):
     """All problems found in one definition, each as (place in the file, message)."""
 
@@ -144,86 +178,155 @@ class FrameworkFileError(Exception):
         super().__init__("; ".join(f"{where}: {message}" for where, message in problems))
 
 
+def _field(model: type[models.Model], name: str) -> Any:
+    return model._meta.get_field(name)
+
+
 class _Reader:
-    """Reads values out of the JSON tree, noting every problem instead of stopping at the first."""
+    """Reads values out of the JSON tree, noting every problem instead of stopping at the first.
+
+    ``unique`` collects (place, value) pairs per kind of code so duplicates are named where they occur.
+    """
 
     def __init__(self) -> None:
         self.problems: list[tuple[str, str]] = []
+        self.unique: dict[str, list[tuple[str, str]]] = {}
 
     def fail(self, where: str, message: str) -> None:
         self.problems.append((where, message))
 
-    def text(self, node: dict, key: str, where: str, *, required: bool = True) -> str:
-        value = node.get(key, "")
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(f"{where}.{key}", _("a text value is required"))
-            return ""
-        return value.strip()
+    def note(self, what: str, where: str, value: str) -> None:
+        if value:
+            self.unique.setdefault(what, []).append((where, value))
 
-    def decimal(self, node: dict, key: str, where: str, *, low: int = 0, high: int = 100) -> Decimal:
+    def obj(self, node: Any, where: str) -> dict | None:
+        if isinstance(node, dict):
+            return node
+        self.fail(where, _("must be a JSON object"))
+        return None
+
+    def length(self, value: str, where: str, field: tuple[type[models.Model], str] | None) -> None:
+        limit = _field(*field).max_length if field else None
+        if limit is not None and len(value) > limit:
+            self.fail(
+                where,
+                _("at most %(limit)s characters (this one has %(length)s)")
+                % {"limit": limit, "length": len(value)},
+            )
+
+    def text(
+        self,
+        node: dict,
+        key: str,
+        where: str,
+        *,
+        required: bool = True,
+        field: tuple[type[models.Model], str] | None = None,
+    ) -> str:
+        at = place(where, key)
+        value = node.get(key, "")
+        if value is None and not required:
+            value = ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.fail(at, _("a text value is required"))
+            return ""
+        value = value.strip()
+        self.length(value, at, field)
+        return value
+
+    def decimal(
+        self,
+        node: dict,
+        key: str,
+        where: str,
+        *,
+        field: tuple[type[models.Model], str],
+        low: int = 0,
+        high: int = 100,
+    ) -> Decimal:
+        """A number within [low, high] that the model's DecimalField stores exactly."""
+        at = place(where, key)
         raw = node.get(key)
-        try:
-            value = Decimal(str(raw))
-        except (InvalidOperation, ValueError):
-            self.fail(f"{where}.{key}", _("%(value)r is not a number") % {"value": raw})
+        value = as_decimal(raw)
+        if value is None:
+            self.fail(at, _("%(value)s is not a number") % {"value": shown(raw)})
             return Decimal(0)
         if not value.is_finite() or not low <= value <= high:
+            self.fail(at, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
+            return value if value.is_finite() else Decimal(0)
+        decimal_field = _field(*field)
+        places = decimal_field.decimal_places
+        if value.as_tuple().exponent < -places:
+            self.fail(at, _("at most %(places)s decimal places") % {"places": places})
+        elif abs(value) >= 10 ** (decimal_field.max_digits - places):
             self.fail(
-                f"{where}.{key}", _("must be between %(low)s and %(high)s") % {"low": low, "high": high}
+                at,
+                _("too large: at most %(digits)s digits before the decimal point")
+                % {"digits": decimal_field.max_digits - places},
             )
         return value
 
-    def array(self, node: dict, key: str, where: str) -> list:
-        value = node.get(key)
-        if not isinstance(value, list) or not value:
-            self.fail(f"{where}.{key}", _("a non-empty list is required"))
+    def array(self, node: dict, key: str, where: str, *, required: bool = True) -> list:
+        at = place(where, key)
+        value = node.get(key, None if required else [])
+        if not isinstance(value, list) or (required and not value):
+            self.fail(at, _("a non-empty list is required") if required else _("must be a list"))
+            return []
+        if len(value) > SMALL_INT_MAX:
+            self.fail(at, _("at most %(limit)s entries") % {"limit": SMALL_INT_MAX})
             return []
         return value
 
 
 def parse_framework(data: Any) -> FrameworkSpec:
-    """Validate a framework definition and return it typed; raise FrameworkFileError on any problem."""
-    r = _Reader()
+    """Validate a framework definition (a parsed JSON tree) and return it typed.
+
+    Raises FrameworkFileError with every problem and its place in the file; whatever passes fits the
+    model fields, so ``services.framework_load`` cannot fail half-way on a length or a number.
+    """
     if not isinstance(data, dict):
         raise FrameworkFileError([("$", _("the file must hold one JSON object"))])
+    tree_problems = json_problems(data)
+    if tree_problems:  # markers and broken texts would only cause confusing follow-up problems
+        raise FrameworkFileError(tree_problems)
+    r = _Reader()
     year = data.get("fiscal_year")
-    if not isinstance(year, int) or not 2500 <= year <= 2700:
+    if isinstance(year, bool) or not isinstance(year, int) or not 2500 <= year <= 2700:
         r.fail("fiscal_year", _("a Buddhist-era year such as 2565 is required"))
         year = 0
     status = data.get("status")
     if status not in STATUSES:
         r.fail("status", _("must be one of: %(choices)s") % {"choices": ", ".join(STATUSES)})
+    name_th = r.text(data, "name_th", "$", field=(FrameworkVersion, "name_th"))
+    notes = r.text(data, "notes", "$", required=False)
 
     scales = _parse_scales(r, data)
-    scale_codes = {s.code for s in scales}
-    tools = _parse_tools(r, data, scale_codes)
+    tools = _parse_tools(r, data, {s.code for s in scales})
     band_kind, pass_mark, bands, sub_levels, sub_levels_note = _parse_bands(r, data)
 
     if tools and sum((t.weight for t in tools), Decimal(0)) != 100:
         r.fail("tools", _("tool weights must add up to 100"))
-    _check_unique(r, [(f"tools[{i}].code", t.code) for i, t in enumerate(tools)], _("tool code"))
-    numbers = [(f"indicator {ind.number}", str(ind.number)) for t in tools for ind in t.indicators]
-    _check_unique(r, numbers, _("indicator number"))
-    codes, concepts = [], []
-    for t in tools:
-        for ind in t.indicators:
-            items = list(ind.items) + [i for sub in ind.sub_indicators for i in sub.items]
-            codes += [(f"indicator {ind.number}", i.code) for i in items]
-            concepts += [(f"item {i.code}", i.concept) for i in items if i.concept]
-    _check_unique(r, codes, _("item code"))
-    _check_unique(r, concepts, _("concept key"))
-    subs = [
-        (f"indicator {ind.number}", s.code) for t in tools for ind in t.indicators for s in ind.sub_indicators
-    ]
-    _check_unique(r, subs, _("sub-indicator code"))
+    items = sum(
+        len(ind.items) + sum(len(s.items) for s in ind.sub_indicators) for t in tools for ind in t.indicators
+    )
+    if items > SMALL_INT_MAX:
+        r.fail("tools", _("at most %(limit)s items") % {"limit": SMALL_INT_MAX})
+    for what, label in (
+        ("tool", _("tool code")),
+        ("indicator", _("indicator number")),
+        ("sub_indicator", _("sub-indicator code")),
+        ("item", _("item code")),
+        ("concept", _("concept key")),
+    ):
+        _check_unique(r, r.unique.get(what, []), label)
 
     if r.problems:
         raise FrameworkFileError(r.problems)
     return FrameworkSpec(
         fiscal_year=year,
-        name_th=r.text(data, "name_th", "$"),
+        name_th=name_th,
         status=str(status),
-        notes=str(data.get("notes", "")),
+        notes=notes,
         band_kind=band_kind,
         pass_mark=pass_mark,
         bands=bands,
@@ -237,24 +340,26 @@ def parse_framework(data: Any) -> FrameworkSpec:
 
 def load_framework_file(path: str | Path) -> FrameworkSpec:
     """Read and validate a definition file; problems name the file."""
-    path = Path(path)
+    name = printable(Path(path).name, 80)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise FrameworkFileError([(path.name, _("file not found"))]) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FrameworkFileError([(path.name, _("not valid JSON: %(error)s") % {"error": exc})]) from exc
+        data = parse_json(read_file(path))
+    except JsonInputError as exc:
+        raise FrameworkFileError([(name, str(exc))]) from exc
     try:
         return parse_framework(data)
     except FrameworkFileError as exc:
-        raise FrameworkFileError([(f"{path.name}: {where}", msg) for where, msg in exc.problems]) from exc
+        raise FrameworkFileError([(f"{name}: {where}", msg) for where, msg in exc.problems]) from exc
 
 
 def _check_unique(r: _Reader, pairs: list[tuple[str, str]], what: str) -> None:
     seen: set[str] = set()
     for where, value in pairs:
         if value in seen:
-            r.fail(where, _("duplicate %(what)s %(value)s") % {"what": what, "value": value})
+            r.fail(
+                where,
+                _("duplicate %(what)s %(value)s")
+                % {"what": what, "value": printable(value, MAX_SHOWN_CHARS)},
+            )
         seen.add(value)
 
 
@@ -265,13 +370,28 @@ def _parse_scales(r: _Reader, data: dict) -> tuple[ScaleSpec, ...]:
         return ()
     scales = []
     for code, node in raw.items():
-        where = f"answer_scales.{code}"
-        values = node.get("values") if isinstance(node, dict) else None
+        where = place("answer_scales", code)
+        if not code.strip():
+            r.fail(where, _("a code is required"))
+        r.length(code, where, (AnswerScale, "code"))
+        if r.obj(node, where) is None:
+            continue
+        values = node.get("values")
         if not isinstance(values, dict) or not values:
             r.fail(f"{where}.values", _("a non-empty list of answers is required"))
             continue
-        parsed = tuple((label, r.decimal(values, label, f"{where}.values")) for label in values)
-        scales.append(ScaleSpec(code, str(node.get("status", "")), parsed))
+        if len(values) > SMALL_INT_MAX:
+            r.fail(f"{where}.values", _("at most %(limit)s entries") % {"limit": SMALL_INT_MAX})
+            continue
+        parsed = []
+        for label in values:
+            at = place(f"{where}.values", label)
+            if not label.strip():
+                r.fail(at, _("an answer label is required"))
+            r.length(label, at, (AnswerOption, "label"))
+            parsed.append((label, r.decimal(values, label, f"{where}.values", field=(AnswerOption, "score"))))
+        status = r.text(node, "status", where, required=False, field=(AnswerScale, "status_note"))
+        scales.append(ScaleSpec(code, status, tuple(parsed)))
     return tuple(scales)
 
 
@@ -283,114 +403,152 @@ def _parse_bands(r: _Reader, data: dict):
     kind = scheme.get("kind")
     if kind not in BAND_KINDS:
         r.fail("band_scheme.kind", _("must be one of: %(choices)s") % {"choices": ", ".join(BAND_KINDS)})
-    pass_mark = r.decimal(scheme, "pass_mark", "band_scheme") if "pass_mark" in scheme else None
+    pass_mark = None
+    if scheme.get("pass_mark") is not None:
+        pass_mark = r.decimal(scheme, "pass_mark", "band_scheme", field=(BandScheme, "pass_mark"))
 
     def bands_of(nodes: list, where: str) -> tuple[BandSpec, ...]:
         out = []
+        labels: set[str] = set()
         for i, node in enumerate(nodes):
             at = f"{where}[{i}]"
             if not isinstance(node, dict):
                 r.fail(at, _("a band must be an object"))
                 continue
-            each = r.decimal(node, "min_each_tool", at) if node.get("min_each_tool") is not None else None
+            label = r.text(node, "label", at, field=(Band, "label"))
+            if label and label in labels:
+                r.fail(
+                    f"{at}.label",
+                    _("duplicate %(what)s %(value)s") % {"what": _("band label"), "value": label},
+                )
+            labels.add(label)
+            each = None
+            if node.get("min_each_tool") is not None:
+                each = r.decimal(node, "min_each_tool", at, field=(Band, "min_each_tool"))
             passed = node.get("passed")
             if not isinstance(passed, bool):
                 r.fail(f"{at}.passed", _("true or false is required"))
-            out.append(BandSpec(r.text(node, "label", at), r.decimal(node, "min", at), bool(passed), each))
+            out.append(
+                BandSpec(label, r.decimal(node, "min", at, field=(Band, "min_total")), bool(passed), each)
+            )
         if out and min(b.min_total for b in out) != 0:
             r.fail(where, _("the lowest band must start at 0.00 so every total has a band"))
         return tuple(out)
 
     bands = bands_of(r.array(scheme, "bands", "band_scheme"), "band_scheme.bands")
-    sub = scheme.get("sub_levels") or {}
-    sub_levels = bands_of(sub.get("levels", []), "band_scheme.sub_levels.levels") if sub else ()
-    return str(kind), pass_mark, bands, sub_levels, str(sub.get("status", "")) if sub else ""
+    sub = scheme.get("sub_levels")
+    if sub is None or sub == {}:
+        return str(kind), pass_mark, bands, (), ""
+    if r.obj(sub, "band_scheme.sub_levels") is None:
+        return str(kind), pass_mark, bands, (), ""
+    levels = bands_of(
+        r.array(sub, "levels", "band_scheme.sub_levels", required=False), "band_scheme.sub_levels.levels"
+    )
+    note = r.text(
+        sub, "status", "band_scheme.sub_levels", required=False, field=(BandScheme, "sub_levels_note")
+    )
+    return str(kind), pass_mark, bands, levels, note
 
 
 def _parse_item(r: _Reader, node: Any, where: str, scale_codes: set[str], *, disclosure: bool) -> ItemSpec:
-    if not isinstance(node, dict):
-        r.fail(where, _("an item must be an object"))
+    if r.obj(node, where) is None:
         return ItemSpec("", "", "", "", "")
+    code = r.text(node, "code", where, field=(Item, "code"))
+    r.note("item", f"{where}.code", code)
+    name_key = "label_th" if "name_th" not in node and "label_th" in node else "name_th"
+    name = r.text(node, name_key, where, field=(Item, "name_th"))
     answer = r.text(node, "answer", where)
     if answer and answer not in scale_codes:
-        r.fail(f"{where}.answer", _("unknown answer scale %(code)s") % {"code": answer})
+        r.fail(
+            f"{where}.answer",
+            _("unknown answer scale %(code)s") % {"code": printable(answer, MAX_SHOWN_CHARS)},
+        )
     polarity = node.get("polarity", "")
     if polarity not in POLARITIES:
         r.fail(f"{where}.polarity", _("must be one of: +, -, mixed"))
-    name = node.get("name_th") or node.get("label_th") or ""
-    if not name:
-        r.fail(f"{where}.name_th", _("a text value is required"))
+        polarity = ""
+    concept = r.text(node, "concept", where, required=False, field=(Item, "concept"))
+    r.note("concept", f"{where}.concept", concept)
+    source = r.text(node, "elements_source", where, required=False, field=(ItemElement, "source"))
     elements = []
-    raw_elements = node.get("elements", [])
-    if not isinstance(raw_elements, list):
-        r.fail(f"{where}.elements", _("must be a list of texts"))
-        raw_elements = []
-    for j, text in enumerate(raw_elements):
+    for j, text in enumerate(r.array(node, "elements", where, required=False)):
+        at = f"{where}.elements[{j}]"
         if not isinstance(text, str) or not text.strip():
-            r.fail(f"{where}.elements[{j}]", _("a text value is required"))
+            r.fail(at, _("a text value is required"))
             continue
-        elements.append(ElementSpec(text.strip(), str(node.get("elements_source", ""))))
+        r.length(text.strip(), at, (ItemElement, "text"))
+        elements.append(ElementSpec(text.strip(), source))
     replaces = node.get("replaces_concepts", [])
-    if not isinstance(replaces, list) or not all(isinstance(c, str) and c for c in replaces):
+    if not isinstance(replaces, list) or not all(isinstance(c, str) and c.strip() for c in replaces):
         r.fail(f"{where}.replaces_concepts", _("must be a list of texts"))
         replaces = []
+    for j, concept_key in enumerate(replaces):
+        r.length(concept_key, f"{where}.replaces_concepts[{j}]", (Item, "concept"))
     if elements and not disclosure:
         r.fail(f"{where}.elements", _("only disclosure (O) items have required elements"))
     return ItemSpec(
-        code=r.text(node, "code", where),
-        name_th=str(name).strip(),
+        code=code,
+        name_th=name,
         answer=answer,
-        polarity=str(polarity or ""),
-        concept=str(node.get("concept", "")).strip(),
+        polarity=str(polarity),
+        concept=concept,
         elements=tuple(elements),
         replaces_concepts=tuple(replaces),
     )
+
+
+def _parse_indicator(r: _Reader, inode: dict, iw: str, scale_codes: set[str]) -> IndicatorSpec:
+    number = inode.get("number")
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= SMALL_INT_MAX:
+        r.fail(f"{iw}.number", _("a positive whole number is required"))
+        number = 0
+    else:
+        r.note("indicator", f"{iw}.number", str(number))
+    name_th = r.text(inode, "name_th", iw, field=(Indicator, "name_th"))
+    if "sub_indicators" not in inode:
+        items = tuple(
+            _parse_item(r, node, f"{iw}.items[{k}]", scale_codes, disclosure=False)
+            for k, node in enumerate(r.array(inode, "items", iw))
+        )
+        return IndicatorSpec(number, name_th, items, ())
+    subs = []
+    for s, snode in enumerate(r.array(inode, "sub_indicators", iw)):
+        sw = f"{iw}.sub_indicators[{s}]"
+        if r.obj(snode, sw) is None:
+            continue
+        code = r.text(snode, "code", sw, field=(SubIndicator, "code"))
+        r.note("sub_indicator", f"{sw}.code", code)
+        name = r.text(snode, "name_th", sw, field=(SubIndicator, "name_th"))
+        grouping_status = r.text(snode, "grouping_status", sw, required=False)
+        groups = []
+        for g, gnode in enumerate(r.array(snode, "groups", sw)):
+            gw = f"{sw}.groups[{g}]"
+            if r.obj(gnode, gw) is None:
+                continue
+            heading = r.text(gnode, "name_th", gw, field=(ItemGroup, "name_th"))
+            items = tuple(
+                _parse_item(r, node, f"{gw}.items[{k}]", scale_codes, disclosure=True)
+                for k, node in enumerate(r.array(gnode, "items", gw))
+            )
+            groups.append(GroupSpec(heading, items))
+        subs.append(SubIndicatorSpec(code, name, tuple(groups), grouping_status))
+    return IndicatorSpec(number, name_th, (), tuple(subs))
 
 
 def _parse_tools(r: _Reader, data: dict, scale_codes: set[str]) -> tuple[ToolSpec, ...]:
     tools = []
     for t, tnode in enumerate(r.array(data, "tools", "$")):
         tw = f"tools[{t}]"
+        if r.obj(tnode, tw) is None:
+            continue
+        code = r.text(tnode, "code", tw, field=(Tool, "code"))
+        r.note("tool", f"{tw}.code", code)
+        name_th = r.text(tnode, "name_th", tw, field=(Tool, "name_th"))
+        weight = r.decimal(tnode, "weight", tw, field=(Tool, "weight"))
         indicators = []
         for i, inode in enumerate(r.array(tnode, "indicators", tw)):
             iw = f"{tw}.indicators[{i}]"
-            number = inode.get("number")
-            if not isinstance(number, int) or number < 1:
-                r.fail(f"{iw}.number", _("a positive whole number is required"))
-                number = 0
-            if "sub_indicators" in inode:
-                subs = []
-                for s, snode in enumerate(r.array(inode, "sub_indicators", iw)):
-                    sw = f"{iw}.sub_indicators[{s}]"
-                    groups = []
-                    for g, gnode in enumerate(r.array(snode, "groups", sw)):
-                        gw = f"{sw}.groups[{g}]"
-                        items = tuple(
-                            _parse_item(r, node, f"{gw}.items[{k}]", scale_codes, disclosure=True)
-                            for k, node in enumerate(r.array(gnode, "items", gw))
-                        )
-                        groups.append(GroupSpec(r.text(gnode, "name_th", gw), items))
-                    subs.append(
-                        SubIndicatorSpec(
-                            r.text(snode, "code", sw),
-                            r.text(snode, "name_th", sw),
-                            tuple(groups),
-                            str(snode.get("grouping_status", "")),
-                        )
-                    )
-                indicators.append(IndicatorSpec(number, r.text(inode, "name_th", iw), (), tuple(subs)))
-            else:
-                items = tuple(
-                    _parse_item(r, node, f"{iw}.items[{k}]", scale_codes, disclosure=False)
-                    for k, node in enumerate(r.array(inode, "items", iw))
-                )
-                indicators.append(IndicatorSpec(number, r.text(inode, "name_th", iw), items, ()))
-        tools.append(
-            ToolSpec(
-                code=r.text(tnode, "code", tw),
-                name_th=r.text(tnode, "name_th", tw),
-                weight=r.decimal(tnode, "weight", tw),
-                indicators=tuple(indicators),
-            )
-        )
+            if r.obj(inode, iw) is not None:
+                indicators.append(_parse_indicator(r, inode, iw, scale_codes))
+        tools.append(ToolSpec(code=code, name_th=name_th, weight=weight, indicators=tuple(indicators)))
     return tuple(tools)

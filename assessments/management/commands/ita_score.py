@@ -1,16 +1,35 @@
-"""manage.py ita_score INPUT.json: score ITA results given at any grain, print the result as JSON."""
+"""manage.py ita_score INPUT.json: score ITA results given at any grain, print the result as JSON.
+
+Bad input of any kind ends with exit status 2 and one line on stderr that names the field: unreadable
+or non-UTF-8 files, files over 1 MiB, invalid JSON, NaN/Infinity, numbers longer than 40 characters or
+with more than 20 decimal places, keys given twice (refused, not "last one wins"), nesting deeper than
+32 levels, and every value of the wrong type or out of range.
+"""
 
 import json
+import re
 import sys
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from assessments import scoring, selectors
+from assessments.json_input import (
+    JsonInputError,
+    as_decimal,
+    json_problems,
+    parse_json,
+    place,
+    printable,
+    read_file,
+    read_stream,
+    shown,
+)
 
 KNOWN_KEYS = {"framework", "indicator_scores", "question_scores", "oit_items", "tool_scores"}
+MAX_DECIMAL_PLACES = 20  # any score copied from a spreadsheet fits; 1e-999999 does not
+INDICATOR_NUMBER = re.compile(r"[1-9][0-9]{0,3}")  # ASCII digits only: "²".isdigit() is True
 
 
 class InputError(Exception):
@@ -18,19 +37,24 @@ class InputError(Exception):
 
 
 def _score(value: object, field: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
         raise InputError(
             _("%(field)s: expected a number from 0 to 100, got %(value)s")
-            % {"field": field, "value": json.dumps(value)}
+            % {"field": field, "value": shown(value)}
         )
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise InputError(
-            _("%(field)s: %(value)s is not a number") % {"field": field, "value": json.dumps(value)}
-        ) from exc
+    number = as_decimal(value)
+    if number is None:
+        raise InputError(_("%(field)s: %(value)s is not a number") % {"field": field, "value": shown(value)})
     if not number.is_finite() or not 0 <= number <= 100:
-        raise InputError(_("%(field)s: %(value)s is outside 0 to 100") % {"field": field, "value": value})
+        raise InputError(
+            _("%(field)s: %(value)s is outside 0 to 100")
+            % {"field": field, "value": printable(str(value), 40)}
+        )
+    if number.as_tuple().exponent < -MAX_DECIMAL_PLACES:
+        raise InputError(
+            _("%(field)s: more than %(places)s decimal places")
+            % {"field": field, "places": MAX_DECIMAL_PLACES}
+        )
     return number
 
 
@@ -41,34 +65,38 @@ def _mapping(data: dict, key: str) -> dict:
     return value
 
 
-def parse_input(data: object, framework: scoring.Framework | None = None) -> tuple[int, scoring.ScoreInputs]:
+def parse_input(data: object) -> tuple[int, scoring.ScoreInputs]:
+    """The fiscal year and the scores of a parsed input, or InputError naming the first bad field."""
     if not isinstance(data, dict):
         raise InputError(_("%(field)s: expected an object") % {"field": "input"})
+    problems = json_problems(data, root="input")
+    if problems:
+        where, message = problems[0]
+        raise InputError(f"{where}: {message}")
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
         raise InputError(
             _("%(field)s: unknown field (known: %(known)s)")
-            % {"field": unknown[0], "known": ", ".join(sorted(KNOWN_KEYS))}
+            % {"field": place("$", unknown[0]), "known": ", ".join(sorted(KNOWN_KEYS))}
         )
     year = data.get("framework")
-    if isinstance(year, bool) or not isinstance(year, int):
+    if isinstance(year, bool) or not isinstance(year, int) or not 2500 <= year <= 2700:
         raise InputError(_("%(field)s: expected a fiscal year such as 2565") % {"field": "framework"})
     indicators: dict[int, Decimal] = {}
     for key, value in _mapping(data, "indicator_scores").items():
-        if not str(key).isdigit():
-            raise InputError(
-                _("%(field)s: expected an indicator number") % {"field": f"indicator_scores.{key}"}
-            )
-        indicators[int(key)] = _score(value, f"indicator_scores.{key}")
+        field = place("indicator_scores", key)
+        if not INDICATOR_NUMBER.fullmatch(key):
+            raise InputError(_("%(field)s: expected an indicator number") % {"field": field})
+        indicators[int(key)] = _score(value, field)
     questions = {
-        str(k): _score(v, f"question_scores.{k}") for k, v in _mapping(data, "question_scores").items()
+        k: _score(v, place("question_scores", k)) for k, v in _mapping(data, "question_scores").items()
     }
-    tools = {str(k): _score(v, f"tool_scores.{k}") for k, v in _mapping(data, "tool_scores").items()}
+    tools = {k: _score(v, place("tool_scores", k)) for k, v in _mapping(data, "tool_scores").items()}
     oit: dict[str, bool] = {}
     for key, value in _mapping(data, "oit_items").items():
         if not isinstance(value, bool):
-            raise InputError(_("%(field)s: expected true or false") % {"field": f"oit_items.{key}"})
-        oit[str(key)] = value
+            raise InputError(_("%(field)s: expected true or false") % {"field": place("oit_items", key)})
+        oit[key] = value
     return year, scoring.ScoreInputs(indicators, questions, oit, tools)
 
 
@@ -83,22 +111,22 @@ def check_codes(framework: scoring.Framework, inputs: scoring.ScoreInputs) -> No
             raise _not_in(f"indicator_scores.{n}", framework)
     for code in inputs.question_scores:
         if code not in framework.survey_item_codes:
-            raise _not_in(f"question_scores.{code}", framework)
+            raise _not_in(place("question_scores", code), framework)
     for code in inputs.oit_items:
         if code not in framework.disclosure_item_codes:
-            raise _not_in(f"oit_items.{code}", framework)
+            raise _not_in(place("oit_items", code), framework)
     tool_codes = {t.code for t in framework.tools}
     for code in inputs.tool_scores:
         if code not in tool_codes:
-            raise _not_in(f"tool_scores.{code}", framework)
+            raise _not_in(place("tool_scores", code), framework)
 
 
 class Command(BaseCommand):
     help = (
-        "Score ITA results from INPUT.json ('-' for standard input) holding 'framework' (fiscal year) "
-        'and any of indicator_scores {"1": 88.81}, question_scores {"i1": 87.5}, '
-        'oit_items {"O1": true}, tool_scores {"IIT": 80.89}. Prints the result as JSON; bad '
-        "input exits with status 2 and one line naming the field."
+        "Score ITA results from INPUT.json ('-' for standard input; UTF-8, at most 1 MiB) holding "
+        "'framework' (fiscal year) and any of indicator_scores {\"1\": 88.81}, question_scores "
+        '{"i1": 87.5}, oit_items {"O1": true}, tool_scores {"IIT": 80.89}. Prints the result as JSON; '
+        "bad input (including a key given twice) exits with status 2 and one line naming the field."
     )
 
     def add_arguments(self, parser) -> None:
@@ -106,20 +134,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, input, **options) -> None:
         try:
-            text = sys.stdin.read() if input == "-" else Path(input).read_text(encoding="utf-8")
-        except OSError as exc:
-            self._fail(
-                _("%(field)s: cannot read %(path)s: %(error)s")
-                % {"field": "input", "path": input, "error": exc.strerror}
-            )
-        try:
+            raw = read_stream(sys.stdin) if input == "-" else read_file(input)
             # JSON numbers become Decimal directly: no binary floating point on the scoring path.
-            data = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            self._fail(
-                _("%(field)s: not valid JSON (line %(line)s, column %(column)s)")
-                % {"field": "input", "line": exc.lineno, "column": exc.colno}
-            )
+            data = parse_json(raw, decimal_numbers=True)
+        except JsonInputError as exc:
+            self._fail(f"input: {exc}")
         try:
             year, inputs = parse_input(data)
             version = selectors.framework_latest(year)
@@ -136,5 +155,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
 
     def _fail(self, line: str) -> None:
-        self.stderr.write(line)
+        """One line on stderr (whatever the input held), then exit status 2."""
+        self.stderr.write(printable(line))
         sys.exit(2)
