@@ -6,6 +6,7 @@ e.g. postgres://postgres@127.0.0.1:5432/ita_portal.
 
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -127,6 +128,15 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database: a writing transaction takes the write lock when it begins (so writes
+    # to one assessment run one after the other, as the row lock does on PostgreSQL) and waits up to
+    # 20 s for it instead of failing. Tests use a file, not shared memory, so the browser tests'
+    # threaded live server waits for the lock the same way.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"ita-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
