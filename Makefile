@@ -32,7 +32,7 @@ demo: setup
 run: demo
 	@echo ""
 	@echo "ITA Portal: http://127.0.0.1:8000  (log in with a demo user above, password demo1234;"
-	@echo "demo-admin also opens the administration at http://127.0.0.1:8000/admin/)"
+	@echo "demo-staff opens the administration at http://127.0.0.1:8000/admin/ and the framework editor)"
 	@echo ""
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
