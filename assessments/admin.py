@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import models, services
+from . import models, selectors, services
 
 
 def _version_of(obj) -> models.FrameworkVersion | None:
@@ -36,6 +36,24 @@ class FrameworkPartAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+    # A framework's structure is kept per process for scoring (selectors.framework_structure):
+    # forget it after any edit here, so the next scoring reads the corrected rows.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        selectors.framework_structure_forget()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        selectors.framework_structure_forget()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        selectors.framework_structure_forget()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        selectors.framework_structure_forget()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

@@ -177,3 +177,18 @@ def test_copy_as_new_revision_action(client, superuser, assessment):
         2,
         1,
     ]
+
+
+def test_admin_edit_of_an_unused_version_is_seen_by_the_next_scoring(client, superuser, frameworks):
+    """The framework structure is kept per process; an admin correction must not be hidden by it."""
+    from assessments import selectors
+
+    version = frameworks[2566]
+    assert not version.assessments.exists()
+    tool = Tool.objects.get(framework=version, code="IIT")
+    assert selectors.framework_structure(version).scoring.tools[0].weight == 30  # now kept
+    client.force_login(superuser)
+    data = {"framework": version.pk, "code": "IIT", "name_th": tool.name_th, "weight": "35", "order": 0}
+    r = client.post(reverse("admin:assessments_tool_change", args=[tool.pk]), data)
+    assert r.status_code == 302
+    assert selectors.framework_structure(version).scoring.tools[0].weight == 35
