@@ -1,6 +1,6 @@
 """The shared cast: officer, executive and admin of organization A; an outsider of organization B.
 
-The shipped framework versions (2565, 2566) are loaded once per test database.
+The shipped framework versions (2565-2569) are loaded once per test database.
 """
 
 from __future__ import annotations
