@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("assessments/", include("assessments.urls")),
     path("organization/", include("assessments.org_urls")),
+    path("audit/", include("assessments.audit_urls")),
     path("admin/", admin.site.urls),
 ]
