@@ -89,20 +89,15 @@ def test_score_entry_through_the_page_records_actor_old_and_new(client, assessme
     assert entries_since(start, Assessment).count() == 0
 
 
-def test_disclosure_change_records_old_and_new(assessment, officer):
-    # Through the service inside auditlog's set_actor (what the middleware does for a request): the
-    # O-item page's form is being reworked and fails on its own (URLValidator(max_length=...)).
+def test_disclosure_change_records_old_and_new(client, assessment, officer):
+    client.force_login(officer)
     start = last_pk()
-    with set_actor(officer):
-        services.disclosure_result_set(
-            assessment=assessment,
-            item=assessment.framework.items.get(code="O1"),
-            passed=False,
-            urls=["https://a.example/o1", "https://a.example/o1-b"],
-            note="ขาดรายงานประจำปี",
-            user=officer,
-        )
+    r = client.post(
+        reverse("assessments:disclosure-update", args=[assessment.pk, "O1"]),
+        {"result": "fail", "urls": "https://a.example/o1\nhttps://a.example/o1-b", "note": "ขาดรายงานประจำปี"},
+    )
 
+    assert r.status_code == 302
     [entry] = entries_since(start, DisclosureResult)
     assert entry.action == UPDATE
     assert entry.actor == officer
