@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("assessments/", include("assessments.urls")),
+    path("frameworks/", include("assessments.framework_urls")),
     path("organization/", include("assessments.org_urls")),
     path("audit/", include("assessments.audit_urls")),
     path("admin/", admin.site.urls),

@@ -42,6 +42,8 @@ class FrameworkVersion(models.Model):
     definition = models.JSONField(_("definition file"), default=dict, blank=True, editable=False)
     checksum = models.CharField(_("checksum"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # None = a draft being prepared in the framework editor: not offered for new assessments.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("framework version")
@@ -55,6 +57,10 @@ class FrameworkVersion(models.Model):
 
     def __str__(self) -> str:
         return f"ITA {self.fiscal_year} r{self.revision} ({self.get_status_display()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
 
 
 class BandScheme(models.Model):
