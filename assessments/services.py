@@ -107,9 +107,10 @@ def _framework_create(spec: FrameworkSpec, *, revision: int, draft: bool = False
     scheme = BandScheme.objects.create(
         framework=version, kind=spec.band_kind, pass_mark=spec.pass_mark, sub_levels_note=spec.sub_levels_note
     )
-    Band.objects.bulk_create(
-        [
-            Band(
+    # One save each (not bulk_create), so each row leaves its audit entry.
+    for is_sub, bands in ((False, spec.bands), (True, spec.sub_levels)):
+        for i, b in enumerate(bands):
+            Band.objects.create(
                 scheme=scheme,
                 label=b.label,
                 min_total=b.min_total,
@@ -118,21 +119,13 @@ def _framework_create(spec: FrameworkSpec, *, revision: int, draft: bool = False
                 is_sub_level=is_sub,
                 order=i,
             )
-            for is_sub, bands in ((False, spec.bands), (True, spec.sub_levels))
-            for i, b in enumerate(bands)
-        ]
-    )
     scales = {}
     for scale in spec.scales:
         scales[scale.code] = AnswerScale.objects.create(
             framework=version, code=scale.code, status_note=scale.status
         )
-        AnswerOption.objects.bulk_create(
-            [
-                AnswerOption(scale=scales[scale.code], label=label, score=value, order=i)
-                for i, (label, value) in enumerate(scale.values)
-            ]
-        )
+        for i, (label, value) in enumerate(scale.values):
+            AnswerOption.objects.create(scale=scales[scale.code], label=label, score=value, order=i)
     order = 0
     for t_order, tool_spec in enumerate(spec.tools):
         tool = Tool.objects.create(
@@ -177,12 +170,8 @@ def _framework_create(spec: FrameworkSpec, *, revision: int, draft: bool = False
                     replaces_concepts=list(item_spec.replaces_concepts),
                     order=order,
                 )
-                ItemElement.objects.bulk_create(
-                    [
-                        ItemElement(item=item, text=e.text, source=e.source, order=i)
-                        for i, e in enumerate(item_spec.elements)
-                    ]
-                )
+                for i, e in enumerate(item_spec.elements):
+                    ItemElement.objects.create(item=item, text=e.text, source=e.source, order=i)
     return version
 
 

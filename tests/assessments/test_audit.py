@@ -28,6 +28,7 @@ from assessments.audit import FieldChange, assessment_history, command_context
 from assessments.demo import FRAMEWORK_DIR
 from assessments.models import (
     Assessment,
+    Band,
     DisclosureResult,
     FrameworkVersion,
     IndicatorScore,
@@ -137,11 +138,11 @@ def test_command_writes_are_marked_with_their_source(tmp_path, frameworks):
     path.write_text(json.dumps(definition, ensure_ascii=False), encoding="utf-8")
     start = last_pk()
 
-    with command_context("load_framework"):
-        call_command("load_framework", str(path), stdout=StringIO())
+    call_command("load_framework", str(path), stdout=StringIO())  # the command marks its own writes
 
     entries = list(entries_since(start))
     assert entries
+    assert entries_since(start, Band).filter(action=CREATE).count() == 7  # 2 bands + 5 sub-levels, one entry each
     assert {e.additional_data.get("source") for e in entries} == {"manage.py load_framework"}
     assert {e.actor for e in entries} == {None}
     [created] = [e for e in entries_since(start, FrameworkVersion) if e.action == CREATE]

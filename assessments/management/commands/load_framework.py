@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments import services
+from assessments.audit import command_context
 from assessments.framework_file import FrameworkFileError, FrameworkSpec, load_framework_file
 from assessments.json_input import printable
 
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         specs = self._read(files)
         lines = []
         try:
-            with transaction.atomic():
+            with command_context("load_framework"), transaction.atomic():
                 for spec in specs:
                     result = services.framework_load(spec=spec, new_revision=new_revision)
                     lines.append(

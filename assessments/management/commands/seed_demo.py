@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.audit import command_context
 from assessments.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
                 "seed_demo creates users with a known password; it runs only with DEBUG on "
                 "(DJANGO_DEBUG=1) or with --force."
             )
-        logins = seed_demo()
+        with command_context("seed_demo"):
+            logins = seed_demo()
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, role, org in logins:
             self.stdout.write(f"  {username:<16} {org} ({role})")
