@@ -142,7 +142,7 @@ def test_command_writes_are_marked_with_their_source(tmp_path, frameworks):
 
     entries = list(entries_since(start))
     assert entries
-    assert entries_since(start, Band).filter(action=CREATE).count() == 7  # 2 bands + 5 sub-levels, one entry each
+    assert entries_since(start, Band).filter(action=CREATE).count() == 7  # 2 bands, 5 sub-levels
     assert {e.additional_data.get("source") for e in entries} == {"manage.py load_framework"}
     assert {e.actor for e in entries} == {None}
     [created] = [e for e in entries_since(start, FrameworkVersion) if e.action == CREATE]
