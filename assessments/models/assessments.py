@@ -45,15 +45,20 @@ class Assessment(models.Model):
     # Snapshot of the computed result, refreshed by services.assessment_recompute(); the total is
     # the published-style two-decimal value (the unrounded one is recomputed, never stored).
     computed_total = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+        _("computed total"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
     )
-    computed_band = models.CharField(max_length=50, blank=True, editable=False)
-    computed_passed = models.BooleanField(null=True, editable=False)
-    computed_complete = models.BooleanField(default=False, editable=False)
-    computed_result = models.JSONField(default=dict, blank=True, editable=False)
+    computed_band = models.CharField(_("computed result"), max_length=50, blank=True, editable=False)
+    computed_passed = models.BooleanField(_("computed pass"), null=True, editable=False)
+    computed_complete = models.BooleanField(_("complete"), default=False, editable=False)
+    computed_result = models.JSONField(_("computed details"), default=dict, blank=True, editable=False)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -84,9 +89,15 @@ class Assessment(models.Model):
 class IndicatorScore(models.Model):
     """An indicator score as entered (e.g. read from the published result page)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="indicator_scores")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="indicator_scores", verbose_name=_("assessment")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
     score = percent_field(_("score"))
 
     objects = OrgQuerySet.as_manager()
@@ -107,9 +118,13 @@ class IndicatorScore(models.Model):
 class QuestionScore(models.Model):
     """A survey question score: mean % over respondents, as ITAS reports per question."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="question_scores")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="question_scores", verbose_name=_("assessment")
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("question"))
     score = percent_field(_("score"))
 
     objects = OrgQuerySet.as_manager()
@@ -130,14 +145,23 @@ class QuestionScore(models.Model):
 class DisclosureResult(models.Model):
     """One O-item of an assessment: passed or not (None = not decided yet), where, and a note."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="disclosures")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="disclosures", verbose_name=_("assessment")
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     urls = models.JSONField(_("URLs"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -82,7 +82,9 @@ class BandScheme(models.Model):
 class Band(models.Model):
     """One row of a band table; sub-levels (e.g. ผ่านดีเยี่ยม) are bands with is_sub_level set."""
 
-    scheme = models.ForeignKey(BandScheme, on_delete=models.CASCADE, related_name="bands")
+    scheme = models.ForeignKey(
+        BandScheme, on_delete=models.CASCADE, related_name="bands", verbose_name=_("band scheme")
+    )
     label = models.CharField(_("label"), max_length=50)
     min_total = models.DecimalField(_("minimum total"), max_digits=5, decimal_places=2)
     min_each_tool = models.DecimalField(
@@ -126,7 +128,9 @@ class AnswerScale(models.Model):
 
 
 class AnswerOption(models.Model):
-    scale = models.ForeignKey(AnswerScale, on_delete=models.CASCADE, related_name="options")
+    scale = models.ForeignKey(
+        AnswerScale, on_delete=models.CASCADE, related_name="options", verbose_name=_("answer scale")
+    )
     label = models.CharField(_("answer"), max_length=100)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -189,7 +193,9 @@ class Indicator(models.Model):
 
 
 class SubIndicator(models.Model):
-    framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="sub_indicators")
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="sub_indicators", verbose_name=_("framework")
+    )
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="sub_indicators", verbose_name=_("indicator")
     )
@@ -215,7 +221,9 @@ class SubIndicator(models.Model):
 class ItemGroup(models.Model):
     """A heading that groups O-items inside a sub-indicator (e.g. การจัดซื้อจัดจ้าง)."""
 
-    framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="item_groups")
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="item_groups", verbose_name=_("framework")
+    )
     sub_indicator = models.ForeignKey(
         SubIndicator, on_delete=models.CASCADE, related_name="groups", verbose_name=_("sub-indicator")
     )
@@ -241,10 +249,20 @@ class Item(models.Model):
         Indicator, on_delete=models.CASCADE, related_name="items", verbose_name=_("indicator")
     )
     sub_indicator = models.ForeignKey(
-        SubIndicator, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+        SubIndicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("sub-indicator"),
     )
     group = models.ForeignKey(
-        ItemGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+        ItemGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("item group"),
     )
     code = models.CharField(_("code"), max_length=10)
     name_th = models.CharField(_("name"), max_length=300)
@@ -282,7 +300,7 @@ class Item(models.Model):
 class ItemElement(models.Model):
     """A required element (องค์ประกอบ) of an O-item: the item passes only when all are disclosed."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="elements")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="elements", verbose_name=_("item"))
     text = models.CharField(_("element"), max_length=500)
     source = models.CharField(_("source"), max_length=500, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
