@@ -437,12 +437,6 @@ def version_definition_file(version: FrameworkVersion) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def next_revision(fiscal_year: int) -> int:
-    """The revision a new version of the year gets: after every existing one, drafts included."""
-    top = FrameworkVersion.objects.filter(fiscal_year=fiscal_year).aggregate(top=Max("revision"))["top"]
-    return (top or 0) + 1
-
-
 # =========================================================================== services: versions
 
 _SOURCE_PROBLEMS = gettext_lazy(
@@ -476,17 +470,14 @@ def framework_copy(*, source: FrameworkVersion, fiscal_year: int, user: Any) -> 
     except FrameworkFileError as exc:
         raise ValidationError({"source": _SOURCE_PROBLEMS % {"count": len(exc.problems)}}) from exc
     list(FrameworkVersion.objects.select_for_update().filter(fiscal_year=fiscal_year))
+    revision = selectors.framework_next_revision(fiscal_year)
     try:
         with transaction.atomic():
-            version = services._framework_create(spec, revision=next_revision(fiscal_year))
+            return services._framework_create(spec, revision=revision, draft=True)
     except IntegrityError as exc:
         raise ValidationError(
             {"fiscal_year": _("Another version of this year was created at the same moment; try again.")}
         ) from exc
-    version.published_at = None
-    version.full_clean()
-    version.save(update_fields=["published_at"])
-    return version
 
 
 @transaction.atomic
