@@ -22,7 +22,7 @@ $(MO): $(PO)
 setup: $(STAMP) $(MO)
 
 messages: setup
-	$(PY) manage.py makemessages -l th --ignore=.venv --ignore=static --ignore=staticfiles --no-obsolete
+	$(DEV) $(PY) manage.py makemessages -l th --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests --no-obsolete
 
 demo: setup
 	$(DEV) $(PY) manage.py migrate --noinput

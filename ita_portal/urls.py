@@ -9,6 +9,8 @@ urlpatterns = [
     path("", assessment_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("assessments/", include("assessments.urls")),
     path("frameworks/", include("assessments.framework_urls")),
