@@ -236,3 +236,21 @@ def test_phone_keeps_total_and_band_in_sight(live_server, browser, frameworks, o
     page.screenshot(path=str(ARTIFACTS / "score-entry-phone.png"))
     context.close()
     assert not assessment.indicator_scores.filter(indicator__number=1).exists()
+
+
+def test_note_typed_just_before_a_reload_is_kept(live_server, page, frameworks, officer, assessment):
+    """The defect: a note typed and the page reloaded within the autosave delay was lost."""
+    log_in(page, live_server, "officer")
+    page.goto(f"{live_server.url}{assessment.get_absolute_url()}")
+    page.locator("#oit-O3-note").fill("ลิงก์เดิมใช้ไม่ได้")
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave this page?" — yes
+    page.reload()
+    # The note left with the page (sendBeacon); it may land just after the reloaded page is served.
+    for _ in range(50):
+        row = assessment.disclosures.filter(item__code="O3").first()
+        if row is not None and row.note:
+            break
+        page.wait_for_timeout(100)
+    assert assessment.disclosures.get(item__code="O3").note == "ลิงก์เดิมใช้ไม่ได้"
+    page.reload()
+    expect(page.locator("#oit-O3-note")).to_have_value("ลิงก์เดิมใช้ไม่ได้")
