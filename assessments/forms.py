@@ -79,6 +79,8 @@ class AssessmentCreateForm(forms.Form):
         if len(organizations) == 1:
             self.fields["organization"].initial = organizations[0].pk
             self.fields["organization"].empty_label = None
+        self.current_year = current_year
+        self.current_year_missing = current_year not in years
         ordered = ([current_year] if current_year in years else []) + [y for y in years if y != current_year]
         self.fields["fiscal_year"].choices = [
             (y, _("%(year)s (current fiscal year)") % {"year": y} if y == current_year else str(y))

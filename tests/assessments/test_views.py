@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import services
@@ -462,3 +463,12 @@ def test_start_form_puts_the_current_fiscal_year_first():
     assert form.fields["fiscal_year"].initial == 2568
     assert str(form.fields["fiscal_year"].choices[0][1]).startswith("2568 (")  # marked as the current year
     assert form.fields["fiscal_year"].choices[1][1] == "2569"
+
+
+def test_list_says_when_the_current_year_has_no_framework(client, officer, org_a, frameworks):
+    from ita_portal.thai import fiscal_year_of
+
+    client.force_login(officer)
+    body = client.get(reverse("assessments:list")).content.decode()
+    current = fiscal_year_of(timezone.localdate())
+    assert ('id="current-year-missing"' in body) is (current not in frameworks)
