@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from assessments.json_input import MAX_DEPTH, MAX_FILE_BYTES
 from assessments.models import Assessment, FrameworkVersion, Item, Membership, Organization
@@ -330,10 +330,15 @@ def test_ita_score_messages_are_thai(frameworks, tmp_path, capsys):
 # --------------------------------------------------------------------------- seed_demo
 
 
-def test_seed_demo_is_refused_when_debug_is_off(db, settings):
+def test_seed_demo_is_refused_when_debug_is_off(db, settings, capsys):
     settings.DEBUG = False
-    with pytest.raises(CommandError):
+    with pytest.raises(SystemExit) as exited:
         run("seed_demo")
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert "DJANGO_DEBUG=1" in err
+    assert "ผู้ใช้" in err  # Thai
     assert not get_user_model().objects.filter(username="demo-officer").exists()
 
 

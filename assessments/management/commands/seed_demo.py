@@ -1,7 +1,10 @@
 """manage.py seed_demo: the demo organizations, users (password demo1234) and an assessment."""
 
+import sys
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from assessments.audit import command_context
 from assessments.demo import DEMO_PASSWORD, seed_demo
@@ -10,8 +13,8 @@ from assessments.demo import DEMO_PASSWORD, seed_demo
 class Command(BaseCommand):
     help = (
         "Create the demo data set: two organizations with units, users demo-officer, demo-executive, "
-        "demo-admin (first organization) and demo-outsider (second), password demo1234, and a filled-in "
-        "2565 assessment. Refused when DEBUG is off unless --force."
+        "demo-admin (first organization), demo-outsider (second) and the site staff user demo-staff, "
+        "password demo1234, and a filled-in 2565 assessment. Refused when DEBUG is off unless --force."
     )
 
     def add_arguments(self, parser) -> None:
@@ -19,10 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool, **options) -> None:
         if not settings.DEBUG and not force:
-            raise CommandError(
-                "seed_demo creates users with a known password; it runs only with DEBUG on "
-                "(DJANGO_DEBUG=1) or with --force."
+            # Bad use, like bad input: one Thai line and exit status 2, nothing written.
+            self.stderr.write(
+                _(
+                    "seed_demo creates users with a known password; it runs only with DEBUG on "
+                    "(DJANGO_DEBUG=1) or with --force."
+                )
             )
+            sys.exit(2)
         with command_context("seed_demo"):
             logins = seed_demo()
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
