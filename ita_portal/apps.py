@@ -1,4 +1,6 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ItaPortalConfig(AppConfig):
@@ -6,3 +8,9 @@ class ItaPortalConfig(AppConfig):
 
     name = "ita_portal"
     verbose_name = "ITA Portal"
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes with a Thai heading in the administration (its own config has no verbose name)."""
+
+    verbose_name = _("Login security")

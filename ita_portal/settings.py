@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "auditlog",
-    "axes",
+    "ita_portal.apps.AxesConfig",  # django-axes, with a translated heading
     "ita_portal",
     "assessments",
     "measures",
