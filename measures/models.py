@@ -1,1 +1,286 @@
-"""Models arrive with this app's roadmap issue."""
+"""Improvement measures (มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน, the evidence of O42) and
+the reports on carrying them out (O43), DOMAIN.md §6.
+
+A measure belongs to one year's assessment; it is checked at monitoring rounds (3, 6, 9 or 12 months
+after the fiscal year starts on 1 October). Each round gets progress reports in versions: a change
+makes a new version and keeps the earlier ones; a report a memo has used is locked (read-only).
+Evidence (files or links) hangs on a report version.
+
+Rules that need other rows (targets of the assessment's framework, units of the same organization,
+the responsible person a member) are checked by ``measures.services``, which is the only writer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Assessment, Indicator, Item, Organization, OrgQuerySet, Tool, Unit
+
+from .rounds import ROUND_MONTHS
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RoundMonth(models.IntegerChoices):
+    """Monitoring rounds: months after the fiscal year starts (3 = ต.ค.–ธ.ค., 6 = ต.ค.–มี.ค., ...)."""
+
+    THREE = 3, _("3 months")
+    SIX = 6, _("6 months")
+    NINE = 9, _("9 months")
+    TWELVE = 12, _("12 months")
+
+
+assert tuple(RoundMonth.values) == ROUND_MONTHS  # one list of rounds (rounds.py is the pure one)
+
+
+def _user_fk(verbose_name, **kwargs) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **kwargs,
+    )
+
+
+class Measure(models.Model):
+    """One measure of a year's plan: what, how, who, when, and which rounds check it.
+
+    ``number`` is the order number within the assessment, allocated by ``services.measure_create``
+    under the assessment's row lock (the highest number + 1). ``rounds`` is the plan as the officer
+    chose it; ``monitoring_rounds`` holds one row per planned round with its (editable) due date, and
+    the services keep the two equal. ``start_month`` and ``end_month`` are first days of months.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="measures", verbose_name=_("organization")
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="measures", verbose_name=_("assessment")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("measure"), max_length=300)
+    guideline = models.TextField(_("guideline"), blank=True)
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    target_tools = models.ManyToManyField(
+        Tool, blank=True, related_name="measures", verbose_name=_("target tools")
+    )
+    target_indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="measures", verbose_name=_("target indicators")
+    )
+    target_items = models.ManyToManyField(
+        Item, blank=True, related_name="measures", verbose_name=_("target items")
+    )
+    all_units = models.BooleanField(_("all units"), default=False)
+    units = models.ManyToManyField(
+        Unit, blank=True, related_name="measures", verbose_name=_("responsible units")
+    )
+    other_parties = models.TextField(
+        _("other responsible parties"),
+        blank=True,
+        help_text=_("Responsible parties that are not units, e.g. a committee."),
+    )
+    responsible = _user_fk(_("responsible person"))
+    start_month = models.DateField(_("start month"), null=True, blank=True)
+    end_month = models.DateField(_("end month"), null=True, blank=True)
+    rounds = models.JSONField(_("monitoring rounds"), default=list, blank=True)
+    outcome = models.TextField(_("expected outcome"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
+    )
+    template_code = models.CharField(_("template"), max_length=64, blank=True)
+    created_by = _user_fk(_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["assessment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="measures_measure_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="measures_measure_number_positive"),
+            models.CheckConstraint(
+                condition=Q(start_month__isnull=True)
+                | Q(end_month__isnull=True)
+                | Q(start_month__lte=F("end_month")),
+                name="measures_measure_period_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeasureStatus.values), name="measures_measure_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.assessment.fiscal_year
+
+    def clean(self) -> None:
+        errors = {}
+        for name in ("start_month", "end_month"):
+            value = getattr(self, name)
+            if value is not None and value.day != 1:
+                errors[name] = _("A month is stored as its first day.")
+        if self.start_month and self.end_month and self.start_month > self.end_month:
+            errors["end_month"] = _("The period must not end before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MonitoringRound(models.Model):
+    """A round at which a measure is checked; ``due_date`` starts as rounds.round_due_date()."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="monitoring_rounds", verbose_name=_("measure")
+    )
+    month = models.PositiveSmallIntegerField(_("round"), choices=RoundMonth.choices)
+    due_date = models.DateField(_("due date"))
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monitoring round")
+        verbose_name_plural = _("monitoring rounds")
+        ordering = ["measure", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "month"], name="measures_monitoringround_unique_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__in=ROUND_MONTHS), name="measures_monitoringround_month_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.get_month_display()}"
+
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class ProgressReport(models.Model):
+    """One version of the report of a round. Versions are never edited in place: a change of content
+    is a new version (``is_current``), so what a memo quoted stays as it was. ``locked`` marks a
+    version a memo has used."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="reports", verbose_name=_("measure")
+    )
+    # RESTRICT: a round with reports is not deleted alone, but deleting the measure takes both.
+    round = models.ForeignKey(
+        MonitoringRound, on_delete=models.RESTRICT, related_name="reports", verbose_name=_("round")
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    result = models.TextField(_("result"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    suggestion = models.TextField(_("suggestion"), blank=True)
+    percent = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, validators=PERCENT_VALIDATORS
+    )
+    reported_by = _user_fk(_("reported by"))
+    reported_at = models.DateTimeField(_("reported"))
+    locked = models.BooleanField(_("locked"), default=False)
+    is_current = models.BooleanField(_("current version"), default=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["round", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "version"], name="measures_progressreport_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(is_current=True), name="measures_progressreport_one_current"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__lte=100), name="measures_progressreport_percent_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="measures_progressreport_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} v{self.version}"
+
+    @property
+    def content(self) -> tuple[str, str, str, int]:
+        """What a new version must differ in (evidence is added to the current version itself)."""
+        return (self.result, self.outcome, self.suggestion, self.percent)
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A generated name: ``evidence/<organization id>/<uuid><extension the content was sniffed as>``.
+
+    The uploader's file name is kept in ``original_name`` only, never in the path.
+    """
+    suffix = PurePosixPath(filename).suffix.lower()
+    suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
+    return f"evidence/{instance.organization_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file (type sniffed from its content, size-limited) or a link (http/https), of one report."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("progress report")
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    added_by = _user_fk(_("added by"))
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["report", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="measures_evidence_file_or_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.url
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)

@@ -1,0 +1,459 @@
+"""Measure services: numbering under a lock, targets and units checked, report versions, locked
+reports, evidence sniffing, measures from templates, roles and other organizations."""
+
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
+from django.db.models import Max
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from assessments.access import get_for_user
+from assessments.models import Assessment
+from measures import selectors, services
+from measures.models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport
+from measures.template_file import SHIPPED_FILE, load_templates
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return tmp_path
+
+
+@pytest.fixture
+def measure(assessment, officer):
+    return services.measure_create(assessment=assessment, title="มาตรการทดสอบ", rounds=[6, 12], user=officer)
+
+
+def report(measure, officer, **content):
+    values = {"result": "ดำเนินการแล้ว", "outcome": "", "suggestion": "", "percent": 50, **content}
+    return services.progress_report_save(round=measure.monitoring_rounds.get(month=6), user=officer, **values)
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def test_measure_create_numbers_in_order_and_makes_round_rows(assessment, officer):
+    first = services.measure_create(assessment=assessment, title="หนึ่ง", rounds=[12, 6, 6], user=officer)
+    second = services.measure_create(assessment=assessment, title="สอง", user=officer)
+    assert (first.number, second.number) == (1, 2)
+    assert first.rounds == [6, 12]
+    assert list(first.monitoring_rounds.values_list("month", "due_date")) == [
+        (6, date(2022, 3, 31)),
+        (12, date(2022, 9, 30)),
+    ]
+
+
+def test_measure_create_after_a_deletion_takes_the_highest_plus_one(assessment, officer):
+    ones = [services.measure_create(assessment=assessment, title=str(n), user=officer) for n in range(3)]
+    services.measure_delete(measure=ones[0], user=officer)
+    assert services.measure_create(assessment=assessment, title="ใหม่", user=officer).number == 4
+
+
+def test_measure_create_with_targets_units_and_responsible(assessment, officer, org_a):
+    fw = assessment.framework
+    measure = services.measure_create(
+        assessment=assessment,
+        title="มาตรการ",
+        steps=["  ขั้นที่ 1 ", "", "ขั้นที่ 2"],
+        target_tools=fw.tools.filter(code="IIT"),
+        target_indicators=fw.indicators.filter(number=4),
+        target_items=fw.items.filter(code="O1"),
+        units=org_a.units.filter(name="กองคลัง"),
+        responsible=officer,
+        start_month=date(2021, 10, 1),
+        end_month=date(2022, 3, 1),
+        user=officer,
+    )
+    assert measure.steps == ["ขั้นที่ 1", "ขั้นที่ 2"]
+    assert [t.code for t in measure.target_tools.all()] == ["IIT"]
+    assert [i.number for i in measure.target_indicators.all()] == [4]
+    assert [i.code for i in measure.target_items.all()] == ["O1"]
+    assert [u.name for u in measure.units.all()] == ["กองคลัง"]
+    assert measure.fiscal_year == 2565
+
+
+def test_measure_create_refuses_targets_of_another_framework(assessment, officer, frameworks):
+    other = frameworks[2566].items.filter(code="O1")
+    with pytest.raises(ValidationError) as info:
+        services.measure_create(assessment=assessment, title="x", target_items=other, user=officer)
+    assert list(info.value.message_dict) == ["target_items"]
+    assert Measure.objects.count() == 0
+
+
+def test_measure_create_refuses_units_of_another_organization(assessment, officer, org_b):
+    with pytest.raises(ValidationError) as info:
+        services.measure_create(assessment=assessment, title="x", units=org_b.units.all(), user=officer)
+    assert list(info.value.message_dict) == ["units"]
+
+
+def test_measure_create_refuses_a_responsible_person_of_another_organization(assessment, officer, outsider):
+    with pytest.raises(ValidationError) as info:
+        services.measure_create(assessment=assessment, title="x", responsible=outsider, user=officer)
+    assert list(info.value.message_dict) == ["responsible"]
+
+
+def test_measure_create_refuses_all_units_with_a_list_of_units(assessment, officer, org_a):
+    with pytest.raises(ValidationError):
+        services.measure_create(
+            assessment=assessment, title="x", all_units=True, units=org_a.units.all()[:1], user=officer
+        )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (date(2022, 3, 1), date(2021, 11, 1), "end_month"),
+        (date(2022, 10, 1), date(2022, 11, 1), "start_month"),
+        (date(2021, 10, 15), None, "start_month"),
+    ],
+)
+def test_measure_create_refuses_a_bad_period(assessment, officer, start, end, field):
+    with pytest.raises(ValidationError) as info:
+        services.measure_create(
+            assessment=assessment, title="x", start_month=start, end_month=end, user=officer
+        )
+    assert field in info.value.message_dict
+
+
+def test_measure_create_refuses_rounds_other_than_3_6_9_12(assessment, officer):
+    with pytest.raises(ValidationError):
+        services.measure_create(assessment=assessment, title="x", rounds=[5], user=officer)
+
+
+def test_measure_update_changes_only_the_given_fields(measure, officer):
+    services.measure_update(measure=measure, guideline="แนวทางใหม่", user=officer)
+    updated = services.measure_update(measure=measure, status=MeasureStatus.IN_PROGRESS, user=officer)
+    assert (updated.title, updated.guideline, updated.status) == ("มาตรการทดสอบ", "แนวทางใหม่", "in_progress")
+    assert updated.rounds == [6, 12]
+
+
+def test_measure_update_to_a_taken_number_is_refused(assessment, measure, officer):
+    services.measure_create(assessment=assessment, title="สอง", user=officer)
+    with pytest.raises(ValidationError) as info:
+        services.measure_update(measure=measure, number=2, user=officer)
+    assert list(info.value.message_dict) == ["number"]
+
+
+def test_measure_update_refuses_unknown_fields(measure, officer):
+    with pytest.raises(TypeError):
+        services.measure_update(measure=measure, organization=None, user=officer)
+
+
+def test_measure_rounds_set_adds_and_removes_round_rows(measure, officer):
+    services.measure_rounds_set(measure=measure, months=[3, 12], user=officer)
+    measure.refresh_from_db()
+    assert measure.rounds == [3, 12]
+    assert list(measure.monitoring_rounds.values_list("month", flat=True)) == [3, 12]
+
+
+def test_measure_rounds_set_refuses_to_remove_a_reported_round(measure, officer):
+    report(measure, officer)
+    with pytest.raises(ValidationError):
+        services.measure_rounds_set(measure=measure, months=[12], user=officer)
+    assert list(measure.monitoring_rounds.values_list("month", flat=True)) == [6, 12]
+
+
+def test_round_due_date_set(measure, officer):
+    r = measure.monitoring_rounds.get(month=6)
+    services.round_due_date_set(round=r, due_date=date(2022, 3, 15), user=officer)
+    r.refresh_from_db()
+    assert r.due_date == date(2022, 3, 15)
+
+
+def test_measure_delete_refused_once_a_report_is_locked(measure, officer):
+    services.progress_report_lock(report=report(measure, officer), user=officer)
+    with pytest.raises(ValidationError):
+        services.measure_delete(measure=measure, user=officer)
+    assert Measure.objects.filter(pk=measure.pk).exists()
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def test_report_versions_keep_the_earlier_ones(measure, officer):
+    first = report(measure, officer, percent=30)
+    same = report(measure, officer, percent=30)
+    second = report(measure, officer, percent=60)
+    assert (first.version, same.pk, second.version) == (1, first.pk, 2)
+    rows = list(
+        ProgressReport.objects.filter(measure=measure).values_list("version", "percent", "is_current")
+    )
+    assert sorted(rows) == [(1, 30, False), (2, 60, True)]
+
+
+def test_locked_report_is_read_only_and_a_correction_is_a_new_version(measure, officer, media):
+    first = report(measure, officer, percent=30)
+    services.evidence_add_url(report=first, url="https://a.example/doc", user=officer)
+    locked = services.progress_report_lock(report=first, user=officer)
+    with pytest.raises(ValidationError):
+        services.evidence_add_url(report=locked, url="https://a.example/other", user=officer)
+    with pytest.raises(ValidationError):
+        services.evidence_delete(evidence=locked.evidence.get(), user=officer)
+    correction = report(measure, officer, percent=40)
+    locked.refresh_from_db()
+    assert (locked.percent, locked.locked, locked.is_current) == (30, True, False)
+    assert (correction.version, correction.locked) == (2, False)
+    assert list(correction.evidence.values_list("url", flat=True)) == ["https://a.example/doc"]
+
+
+def test_report_percent_over_100_is_refused(measure, officer):
+    with pytest.raises(ValidationError):
+        report(measure, officer, percent=101)
+    assert ProgressReport.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def test_evidence_pdf_is_accepted_and_stored_under_a_generated_name(measure, officer, media, org_a):
+    upload = SimpleUploadedFile("รายงาน ผล.pdf", PDF_BYTES, content_type="text/plain")
+    item = services.evidence_add_file(report=report(measure, officer), upload=upload, user=officer)
+    assert (item.original_name, item.content_type, item.size) == (
+        "รายงาน ผล.pdf",
+        "application/pdf",
+        len(PDF_BYTES),
+    )
+    assert item.file.name.startswith(f"evidence/{org_a.pk}/")
+    assert item.file.name.endswith(".pdf")
+    assert "รายงาน" not in item.file.name
+    assert (media / item.file.name).read_bytes() == PDF_BYTES
+
+
+def test_evidence_office_document_is_recognised_from_its_content(measure, officer, media):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    upload = SimpleUploadedFile("plan.bin", buffer.getvalue())
+    item = services.evidence_add_file(report=report(measure, officer), upload=upload, user=officer)
+    assert item.file.name.endswith(".docx")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [EXE_BYTES, b"PK\x03\x04not really a zip", b"<html>hello</html>"],
+    ids=["exe", "broken-zip", "html"],
+)
+def test_evidence_of_another_type_renamed_pdf_is_refused(measure, officer, media, content):
+    upload = SimpleUploadedFile("report.pdf", content, content_type="application/pdf")
+    with pytest.raises(ValidationError) as info:
+        services.evidence_add_file(report=report(measure, officer), upload=upload, user=officer)
+    assert info.value.code == "file_type"
+    assert Evidence.objects.count() == 0
+    assert not any(media.rglob("*.pdf"))
+
+
+def test_evidence_over_the_size_limit_is_refused(measure, officer, media, settings):
+    settings.MEASURES_EVIDENCE_MAX_BYTES = 100
+    upload = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * 100)
+    with pytest.raises(ValidationError) as info:
+        services.evidence_add_file(report=report(measure, officer), upload=upload, user=officer)
+    assert info.value.code == "too_large"
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://a.example/x", "javascript:alert(1)", "https://a.example/" + "x" * 500]
+)
+def test_evidence_url_must_be_http_or_https_and_short(measure, officer, url):
+    with pytest.raises(ValidationError):
+        services.evidence_add_url(report=report(measure, officer), url=url, user=officer)
+
+
+def test_evidence_delete_keeps_the_file_an_earlier_version_uses(measure, officer, media):
+    upload = SimpleUploadedFile("a.pdf", PDF_BYTES)
+    first = report(measure, officer, percent=10)
+    item = services.evidence_add_file(report=first, upload=upload, user=officer)
+    second = report(measure, officer, percent=20)
+    with pytest.raises(ValidationError):  # an earlier version's evidence stays as it was
+        services.evidence_delete(evidence=item, user=officer)
+    services.evidence_delete(evidence=second.evidence.get(), user=officer)
+    assert (media / item.file.name).exists()
+    assert list(Evidence.objects.values_list("report__version", flat=True)) == [1]
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def test_measures_from_templates_fill_targets_and_list_what_is_missing(assessment, officer, org_a):
+    result = services.measures_from_templates(
+        assessment=assessment,
+        template_codes=["asset-borrowing-rules", "personal-data-protection"],
+        user=officer,
+    )
+    first, second = result.measures
+    assert (first.number, first.template_code) == (1, "asset-borrowing-rules")
+    assert [i.number for i in first.target_indicators.all()] == [4]
+    assert sorted(i.concept for i in first.target_items.all()) == [
+        "iit_asset_borrow_ease",
+        "iit_asset_borrow_proper",
+        "iit_asset_outsider_use",
+    ]
+    assert first.rounds == list(load_templates(SHIPPED_FILE)[11].rounds)
+    assert (first.start_month, first.end_month) == (date(2021, 10, 1), date(2022, 9, 1))
+    # personal_data_protection_policy is an item of 2566 onward, not of 2565
+    assert (
+        services.Unmapped("personal-data-protection", "concept", "personal_data_protection_policy")
+        in result.unmapped
+    )
+    assert second.target_items.count() == 0
+
+
+def test_measures_from_templates_match_unit_kinds_and_list_the_unmatched(assessment, officer, org_a):
+    result = services.measures_from_templates(
+        assessment=assessment, template_codes=["anti-bribery-internal"], user=officer
+    )
+    (measure,) = result.measures
+    assert [u.name for u in measure.units.all()] == ["สำนักปลัด"]
+    assert services.Unmapped("anti-bribery-internal", "unit_kind", "personnel") in result.unmapped
+
+
+def test_measures_from_templates_refuses_an_unknown_template(assessment, officer):
+    with pytest.raises(ValidationError):
+        services.measures_from_templates(assessment=assessment, template_codes=["no-such"], user=officer)
+    assert Measure.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- access
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda m, u: services.measure_create(assessment=m.assessment, title="x", user=u),
+        lambda m, u: services.measure_update(measure=m, title="y", user=u),
+        lambda m, u: services.measure_delete(measure=m, user=u),
+        lambda m, u: services.measure_rounds_set(measure=m, months=[3], user=u),
+        lambda m, u: report(m, u),
+        lambda m, u: services.measures_from_templates(
+            assessment=m.assessment, template_codes=["e-service"], user=u
+        ),
+    ],
+    ids=["create", "update", "delete", "rounds", "report", "templates"],
+)
+@pytest.mark.parametrize("who", ["executive", "outsider"])
+def test_writes_refused_to_executives_and_other_organizations(request, measure, write, who):
+    user = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied):
+        write(measure, user)
+
+
+def test_org_admin_may_write(measure, org_admin):
+    assert services.measure_update(measure=measure, title="ใหม่", user=org_admin).title == "ใหม่"
+
+
+def test_outsider_gets_404_on_every_model_with_their_own_data_present(
+    measure, officer, outsider, assessment_b
+):
+    services.measure_create(assessment=assessment_b, title="ของ B", rounds=[6], user=outsider)
+    r = report(measure, officer)
+    item = services.evidence_add_url(report=r, url="https://a.example", user=officer)
+    for model, obj in [
+        (Measure, measure),
+        (MonitoringRound, r.round),
+        (ProgressReport, r),
+        (Evidence, item),
+    ]:
+        with pytest.raises(Http404):
+            get_for_user(model.objects, outsider, pk=obj.pk)
+        assert get_for_user(model.objects, officer, pk=obj.pk) == obj
+
+
+def test_executive_reads_but_may_not_write(measure, executive):
+    assert get_for_user(Measure.objects, executive, pk=measure.pk) == measure
+    with pytest.raises(PermissionDenied):
+        get_for_user(Measure.objects, executive, write=True, pk=measure.pk)
+
+
+# --------------------------------------------------------------------------- selectors
+
+
+def make_measures(assessment, officer, count: int) -> None:
+    for n in range(count):
+        m = services.measure_create(assessment=assessment, title=f"ม {n}", rounds=[3, 6, 9, 12], user=officer)
+        report(m, officer)
+
+
+def list_queries(user, assessment) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(selectors.measures_for_user(user, assessment))
+        for m in rows:
+            _ = [m.responsible, list(m.units.all()), list(m.target_items.all())]
+            for r in m.monitoring_rounds.all():
+                _ = [list(rep.evidence.all()) for rep in r.current_reports]
+    return len(ctx.captured_queries)
+
+
+def test_measure_list_query_count_is_flat(assessment, officer):
+    make_measures(assessment, officer, 1)
+    one = list_queries(officer, assessment)
+    make_measures(assessment, officer, 19)
+    assert list_queries(officer, assessment) == one
+
+
+def test_measure_list_of_another_organization_is_empty(measure, outsider):
+    assert list(selectors.measures_for_user(outsider, measure.assessment)) == []
+
+
+def test_overdue_and_due_soon_rounds(measure, officer, outsider):
+    report(measure, officer)  # the 6-month round is reported
+    assert [r.month for r in selectors.overdue_rounds(officer, date(2022, 10, 1))] == [12]
+    assert list(selectors.overdue_rounds(officer, date(2022, 9, 30))) == []
+    assert [r.month for r in selectors.rounds_due_soon(officer, date(2022, 9, 16))] == [12]
+    assert list(selectors.rounds_due_soon(officer, date(2022, 9, 15))) == []
+    assert list(selectors.overdue_rounds(outsider, date(2023, 1, 1))) == []
+
+
+def test_cancelled_measures_are_never_overdue(measure, officer):
+    services.measure_update(measure=measure, status=MeasureStatus.CANCELLED, user=officer)
+    assert list(selectors.overdue_rounds(officer, date(2023, 1, 1))) == []
+
+
+# --------------------------------------------------------------------------- PostgreSQL races
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL")
+def test_eight_simultaneous_creates_get_numbers_1_to_8(transactional_db, frameworks, org_a, officer):
+    from assessments import services as assessment_services
+
+    fresh = assessment_services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            services.measure_create(
+                assessment=Assessment.objects.get(pk=fresh.pk), title=f"ม {n}", user=officer
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert sorted(Measure.objects.filter(assessment=fresh).values_list("number", flat=True)) == list(
+        range(1, 9)
+    )
+    assert Measure.objects.aggregate(n=Max("number"))["n"] == 8
