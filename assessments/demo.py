@@ -145,4 +145,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
                 note=DEMO_FAILED_ITEMS_2565[item.code],
                 user=officer,
             )
+    from measures.demo import seed_demo_measures  # measures builds on assessments: imported late
+
+    seed_demo_measures(orgs[0], Assessment.objects.get(organization=orgs[0], fiscal_year=2565), officer)
     return logins

@@ -9,6 +9,7 @@ import zipfile
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
@@ -457,3 +458,56 @@ def test_eight_simultaneous_creates_get_numbers_1_to_8(transactional_db, framewo
         range(1, 9)
     )
     assert Measure.objects.aggregate(n=Max("number"))["n"] == 8
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def test_seed_demo_adds_measures_with_reports_and_an_overdue_round_once(db):
+    from assessments.demo import seed_demo
+
+    seed_demo()
+    seed_demo()
+    measures = Measure.objects.filter(organization__itas_code="DEMO-5401", assessment__fiscal_year=2565)
+    assert measures.count() == 7
+    assert list(measures.order_by("number").values_list("number", flat=True)) == list(range(1, 8))
+    assert MonitoringRound.objects.filter(measure__in=measures).count() == 14
+    reports = ProgressReport.objects.filter(measure__in=measures)
+    assert sorted(reports.values_list("version", "is_current")) == [
+        (1, False),
+        (1, True),
+        (1, True),
+        (1, True),
+        (2, True),
+    ]
+    officer = get_user_model().objects.get(username="demo-officer")
+    overdue = selectors.overdue_rounds(officer, date(2023, 1, 1))
+    assert overdue.filter(month=6).count() == 3
+    assert Evidence.objects.filter(report__measure__in=measures, report__is_current=True).count() == 1
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def test_writes_are_audited_with_organization_assessment_and_label(measure, officer, org_a):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    r = report(measure, officer)
+    services.evidence_add_url(report=r, url="https://a.example", user=officer)
+
+    def data(model) -> list[dict]:
+        ct = ContentType.objects.get_for_model(model)
+        return [e.additional_data for e in LogEntry.objects.filter(content_type=ct).order_by("pk")]
+
+    with translation.override("th"):
+        label = translation.gettext("Measure no. %(number)s") % {"number": 1}
+    ids = {"organization": org_a.pk, "assessment": measure.assessment_id}
+    assert data(Measure)[0] == {**ids, "label": label}
+    assert [d["label"] for d in data(MonitoringRound)] != []
+    assert all(
+        {**d, **ids} == d for model in (MonitoringRound, ProgressReport, Evidence) for d in data(model)
+    )
+    assert data(ProgressReport)[-1]["measure"] == measure.pk
+    assert data(Evidence)[0]["report"] == r.pk

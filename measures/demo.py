@@ -1,0 +1,99 @@
+"""Demo measures for the demo organization's 2565 assessment (called at the end of seed_demo).
+
+Seven measures drafted from templates, checked at the 6- and 12-month rounds; four have a 6-month
+report (one with two versions, one with a link as evidence) and the rest none, so with every 2565
+round in the past the lists show overdue rounds. Idempotent: an assessment that already has
+measures is left as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from assessments.models import Assessment, Organization
+
+from . import services
+from .models import Measure, MeasureStatus
+
+DEMO_TEMPLATES = [
+    "budget-plan-explanation",
+    "asset-borrowing-rules",
+    "e-service",
+    "no-gift-policy",
+    "corruption-risk-assessment",
+    "complaint-channel",
+    "six-month-operation-report",
+]
+
+# template code -> (result, outcome, suggestion, percent) of the 6-month round
+DEMO_REPORTS = {
+    "budget-plan-explanation": (
+        "จัดประชุมชี้แจงแผนการใช้จ่ายงบประมาณประจำปีแก่บุคลากรทุกกองเมื่อเดือนพฤศจิกายน 2564 "
+        "และเผยแพร่สรุปแผนทางกลุ่มไลน์ของหน่วยงาน",
+        "บุคลากรเข้าร่วมประชุมร้อยละ 92",
+        "ควรจัดชี้แจงซ้ำเมื่อมีการโอนงบประมาณระหว่างปี",
+        60,
+    ),
+    "asset-borrowing-rules": (
+        "ออกประกาศหลักเกณฑ์การยืมพัสดุและจัดทำแบบฟอร์มการยืมคืนพัสดุ",
+        "มีทะเบียนการยืมคืนพัสดุครบทุกรายการ",
+        "",
+        50,
+    ),
+    "e-service": (
+        "เปิดให้บริการยื่นคำร้องออนไลน์ 3 ประเภทงานผ่านเว็บไซต์ของเทศบาล",
+        "มีผู้ใช้บริการออนไลน์ 48 ราย",
+        "ประชาสัมพันธ์ช่องทางออนไลน์เพิ่มเติมผ่านผู้นำชุมชน",
+        45,
+    ),
+    "no-gift-policy": (
+        "นายกเทศมนตรีประกาศเจตนารมณ์ No Gift Policy และแจ้งเวียนบุคลากรทุกคน",
+        "บุคลากรลงนามรับทราบครบทุกคน",
+        "",
+        70,
+    ),
+}
+CORRECTED = "budget-plan-explanation"  # its report has a second version
+WITH_LINK = "e-service"
+DEMO_LINK = "https://www.example.org/e-service"
+
+
+@transaction.atomic
+def seed_demo_measures(organization: Organization, assessment: Assessment, officer: Any) -> list[Measure]:
+    """Create the demo measures once; returns the assessment's measures in number order."""
+    existing = Measure.objects.filter(organization=organization, assessment=assessment)
+    if existing.exists():
+        return list(existing.order_by("number"))
+    result = services.measures_from_templates(
+        assessment=assessment, template_codes=DEMO_TEMPLATES, user=officer
+    )
+    for measure in result.measures:
+        services.measure_rounds_set(measure=measure, months=[6, 12], user=officer)
+        content = DEMO_REPORTS.get(measure.template_code)
+        if content is None:
+            continue  # no report: overdue, since the 2565 rounds are all in the past
+        services.measure_update(measure=measure, status=MeasureStatus.IN_PROGRESS, user=officer)
+        result_text, outcome, suggestion, percent = content
+        six = measure.monitoring_rounds.get(month=6)
+        report = services.progress_report_save(
+            round=six,
+            result=result_text,
+            outcome=outcome,
+            suggestion=suggestion,
+            percent=percent,
+            user=officer,
+        )
+        if measure.template_code == WITH_LINK:
+            services.evidence_add_url(report=report, url=DEMO_LINK, user=officer)
+        if measure.template_code == CORRECTED:
+            services.progress_report_save(
+                round=six,
+                result=result_text,
+                outcome=outcome,
+                suggestion=suggestion,
+                percent=percent + 10,
+                user=officer,
+            )
+    return list(existing.order_by("number"))
