@@ -1,0 +1,306 @@
+"""Progress pages: a round's report with its evidence, the rounds my unit owes, and drafting
+measures from templates for an assessment's weak points (DOMAIN.md §6).
+
+Thin typed function views: fetch through ``get_for_user`` (another organization → 404, a write
+without the right role → 403), validate a form, call one service, redirect (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments import selectors as assessment_selectors
+from assessments.access import can_write, get_for_user
+from assessments.models import Assessment, DisclosureResult, Membership
+
+from . import selectors, services
+from .models import Evidence, Measure, MonitoringRound
+from .progress_forms import EvidenceFileForm, EvidenceUrlForm, ProgressReportForm
+from .template_file import TemplateSpec, load_templates
+
+DEFAULT_THRESHOLD = Decimal(85)
+DUE_SOON_DAYS = 14
+
+
+# --------------------------------------------------------------------------- a round's report
+
+
+def _round(request: HttpRequest, pk: int, *, write: bool = False) -> MonitoringRound:
+    qs = MonitoringRound.objects.select_related("measure", "measure__assessment")
+    return get_for_user(qs, request.user, write=write, pk=pk)
+
+
+def _round_page(
+    request: HttpRequest,
+    round: MonitoringRound,
+    *,
+    form: ProgressReportForm | None = None,
+    file_form: EvidenceFileForm | None = None,
+    url_form: EvidenceUrlForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    versions = list(selectors.report_versions(request.user, round))
+    current = next((v for v in versions if v.is_current), None)
+    if form is None:
+        initial = (
+            {k: getattr(current, k) for k in ("result", "outcome", "suggestion", "percent")}
+            if current
+            else {"percent": 0}
+        )
+        form = ProgressReportForm(initial=initial)
+    context = {
+        "round": round,
+        "measure": round.measure,
+        "current": current,
+        "earlier": [v for v in versions if not v.is_current],
+        "can_write": can_write(request.user, round.organization_id),
+        "form": form,
+        "file_form": file_form or EvidenceFileForm(),
+        "url_form": url_form or EvidenceUrlForm(),
+        "overdue": current is None and round.due_date < timezone.localdate(),
+    }
+    return render(request, "progress/round.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """GET: the round with its current report; POST: save the report (a new version if changed)."""
+    if request.method == "GET":
+        return _round_page(request, _round(request, round_pk))
+    round = _round(request, round_pk, write=True)
+    form = ProgressReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.progress_report_save(round=round, **form.cleaned_data, user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The progress report is saved."))
+            return redirect("progress:round", round_pk=round.pk)
+    return _round_page(request, round, form=form, status=400)
+
+
+def _current_report_or_error(round: MonitoringRound):
+    report = round.reports.filter(is_current=True).first()
+    if report is None:
+        raise ValidationError(_("Save the progress report first, then attach its evidence."))
+    return report
+
+
+@login_required
+@require_POST
+def evidence_file_add(request: HttpRequest, round_pk: int) -> HttpResponse:
+    round = _round(request, round_pk, write=True)
+    form = EvidenceFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            report = _current_report_or_error(round)
+            services.evidence_add_file(report=report, upload=form.cleaned_data["file"], user=request.user)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect("progress:round", round_pk=round.pk)
+    return _round_page(request, round, file_form=form, status=400)
+
+
+@login_required
+@require_POST
+def evidence_url_add(request: HttpRequest, round_pk: int) -> HttpResponse:
+    round = _round(request, round_pk, write=True)
+    form = EvidenceUrlForm(request.POST)
+    if form.is_valid():
+        try:
+            report = _current_report_or_error(round)
+            services.evidence_add_url(report=report, url=form.cleaned_data["url"], user=request.user)
+        except ValidationError as exc:
+            form.add_error("url", exc.messages)
+        else:
+            messages.success(request, _("The link is attached."))
+            return redirect("progress:round", round_pk=round.pk)
+    return _round_page(request, round, url_form=form, status=400)
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+    qs = Evidence.objects.select_related("report", "report__measure")
+    evidence = get_for_user(qs, request.user, write=True, pk=evidence_pk)
+    try:
+        services.evidence_delete(evidence=evidence, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The evidence is removed."))
+    return redirect("progress:round", round_pk=evidence.report.round_id)
+
+
+# --------------------------------------------------------------------------- my unit's work
+
+
+def _my_unit_ids(user: Any) -> set[int]:
+    return set(Membership.objects.filter(user=user, unit__isnull=False).values_list("unit_id", flat=True))
+
+
+def _mine_first(rounds, unit_ids: set[int]) -> list[MonitoringRound]:
+    """The rounds of measures my unit carries (listed, or "all units") first, each group by due date."""
+    rows = list(rounds.prefetch_related("measure__units"))
+    for r in rows:
+        r.is_mine = bool(unit_ids) and (
+            r.measure.all_units or any(u.pk in unit_ids for u in r.measure.units.all())
+        )
+    return sorted(rows, key=lambda r: not r.is_mine)  # stable: due-date order kept within groups
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_work(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    unit_ids = _my_unit_ids(request.user)
+    context = {
+        "today": today,
+        "days": DUE_SOON_DAYS,
+        "has_unit": bool(unit_ids),
+        "overdue": _mine_first(selectors.overdue_rounds(request.user, today), unit_ids),
+        "due_soon": _mine_first(selectors.rounds_due_soon(request.user, today, DUE_SOON_DAYS), unit_ids),
+    }
+    return render(request, "progress/mine.html", context)
+
+
+# --------------------------------------------------------------------------- draft from templates
+
+
+@dataclass
+class Proposal:
+    spec: TemplateSpec
+    indicators: list[int] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # item codes of failed O-items it targets
+    in_plan: bool = False
+
+
+def _threshold(raw: str | None) -> Decimal:
+    try:
+        value = Decimal(raw) if raw else DEFAULT_THRESHOLD
+    except (InvalidOperation, ValueError):
+        return DEFAULT_THRESHOLD
+    if not value.is_finite() or not 0 <= value <= 100:
+        return DEFAULT_THRESHOLD
+    return value
+
+
+def _shown(score: Fraction) -> Decimal:
+    """Two decimals, for display only (the comparison uses the exact score)."""
+    return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(Decimal("0.01"))
+
+
+def _weak_points(assessment: Assessment, threshold: Decimal) -> dict[str, Any]:
+    result = assessment_selectors.assessment_result(assessment)
+    names = {i.number: i for i in assessment_selectors.indicators_of(assessment)}
+    weak = [
+        {"indicator": names.get(n), "number": n, "score": _shown(Fraction(r.score))}
+        for n, r in sorted(result.indicators.items())
+        if r.score is not None and Fraction(r.score) < Fraction(threshold)
+    ]
+    failed = list(
+        DisclosureResult.objects.filter(assessment=assessment, passed=False)
+        .select_related("item")
+        .order_by("item__order", "item__code")
+    )
+    return {"weak": weak, "failed": failed}
+
+
+def _proposals(assessment: Assessment, weak: list[dict], failed: list[DisclosureResult]) -> list[Proposal]:
+    weak_numbers = {w["number"] for w in weak}
+    concepts: dict[str, list[str]] = {}
+    for d in failed:
+        for concept in (d.item.concept, *d.item.replaces_concepts):
+            if concept:
+                concepts.setdefault(concept, []).append(d.item.code)
+    in_plan = set(
+        Measure.objects.filter(assessment=assessment)
+        .exclude(template_code="")
+        .values_list("template_code", flat=True)
+    )
+    out = []
+    for spec in load_templates(settings.BASE_DIR / "fixtures" / "measure_templates.json"):
+        p = Proposal(spec=spec, in_plan=spec.code in in_plan)
+        p.indicators = sorted(weak_numbers.intersection(spec.indicators))
+        for concept in spec.concepts:
+            for code in concepts.get(concept, []):
+                if code not in p.items:
+                    p.items.append(code)
+        if p.indicators or p.items:
+            out.append(p)
+    return out
+
+
+UNMAPPED_KINDS = {
+    "tool": gettext_lazy("tool"),
+    "indicator": gettext_lazy("indicator"),
+    "concept": gettext_lazy("item"),
+    "unit_kind": gettext_lazy("unit"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """Propose templates for weak indicators and failed O-items; create the ticked ones as measures."""
+    write = request.method == "POST"
+    assessment = get_for_user(
+        assessment_selectors.assessments_for_user(request.user), request.user, write=write, pk=assessment_pk
+    )
+    threshold = _threshold(request.POST.get("threshold") if write else request.GET.get("threshold"))
+    points = _weak_points(assessment, threshold)
+    proposals = _proposals(assessment, points["weak"], points["failed"])
+    error = ""
+    if write:
+        offered = {p.spec.code for p in proposals}
+        codes = [c for c in request.POST.getlist("templates") if c in offered]
+        if not codes:
+            error = _("Tick at least one proposed measure.")
+        else:
+            try:
+                created = services.measures_from_templates(
+                    assessment=assessment, template_codes=codes, user=request.user
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s measure(s) drafted from templates.") % {"count": len(created.measures)},
+                )
+                for u in created.unmapped:
+                    messages.warning(
+                        request,
+                        _("Template %(code)s: %(kind)s “%(value)s” has no match and was left out.")
+                        % {"code": u.template_code, "kind": UNMAPPED_KINDS[u.kind], "value": u.value},
+                    )
+                return redirect(f"/measures/{assessment.pk}/")
+    context = {
+        "assessment": assessment,
+        "threshold": threshold,
+        "proposals": proposals,
+        "error": error,
+        "ticked": set(request.POST.getlist("templates")) if write else None,
+        "can_write": can_write(request.user, assessment.organization_id),
+        **points,
+    }
+    return render(request, "progress/draft.html", context, status=400 if error else 200)
