@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("assessments/", include("assessments.urls")),
+    path("measures/", include("measures.urls")),
     path("frameworks/", include("assessments.framework_urls")),
     path("organization/", include("assessments.org_urls")),
     path("audit/", include("assessments.audit_urls")),

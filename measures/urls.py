@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "measures"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:assessment_pk>/", views.measure_list, name="list"),
+    path("<int:assessment_pk>/new/", views.measure_create, name="create"),
+    path("measure/<int:pk>/", views.measure_detail, name="detail"),
+    path("measure/<int:pk>/edit/", views.measure_edit, name="edit"),
+    path("measure/<int:pk>/delete/", views.measure_delete, name="delete"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+]
