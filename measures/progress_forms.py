@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import PERCENT_VALIDATORS
 
@@ -14,7 +15,7 @@ class ProgressReportForm(forms.Form):
     """What a round's report says; ``progress_report_save`` makes a new version when it changed."""
 
     result = forms.CharField(
-        label=_("Result"),
+        label=pgettext_lazy("progress report", "Result"),
         required=False,
         widget=forms.Textarea(attrs={"rows": TEXT_ROWS}),
         help_text=_("What was done in this round."),
