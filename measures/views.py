@@ -28,6 +28,13 @@ from .forms import MeasureForm, measure_initial
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport, RoundMonth
 
 VIEWS = ("number", "tool", "item", "unit")
+#: Bootstrap badge classes of the statuses (portal.css has no status colours of its own).
+STATUS_BADGE = {
+    MeasureStatus.PLANNED: "text-bg-secondary",
+    MeasureStatus.IN_PROGRESS: "text-bg-primary",
+    MeasureStatus.DONE: "text-bg-success",
+    MeasureStatus.CANCELLED: "text-bg-light border",
+}
 
 
 # --------------------------------------------------------------------------- row building
@@ -51,6 +58,10 @@ class MeasureRow:
     @property
     def overdue(self) -> bool:
         return any(r.overdue for r in self.rounds)
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGE.get(self.measure.status, "text-bg-secondary")
 
 
 @dataclass
@@ -284,6 +295,7 @@ def _detail_context(request: HttpRequest, measure: Measure) -> dict[str, Any]:
         "assessment": measure.assessment,
         "rounds": rounds,
         "period": _period(measure),
+        "status_badge": STATUS_BADGE.get(measure.status, "text-bg-secondary"),
         "tools": list(measure.target_tools.all()),
         "indicators": list(measure.target_indicators.all()),
         "items": list(measure.target_items.all()),
