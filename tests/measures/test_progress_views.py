@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments import services as assessment_services
@@ -308,3 +310,23 @@ def test_draft_executive_403_outsider_404(client, executive, outsider, assessmen
     assert client.get(f"/measures/work/draft/{assessment.pk}/").status_code == 404
     assert client.post(f"/measures/work/draft/{assessment.pk}/", post).status_code == 404
     assert Measure.objects.count() == 0
+
+
+def test_mine_query_count_stays_flat(client, officer, assessment):
+    today = timezone.localdate()
+
+    def add_measure(n):
+        m = services.measure_create(assessment=assessment, title=f"มาตรการ {n}", rounds=[6], user=officer)
+        services.round_due_date_set(round=m.monitoring_rounds.get(), due_date=today, user=officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/measures/work/").status_code == 200
+        return len(ctx)
+
+    client.force_login(officer)
+    add_measure(1)
+    one = count()
+    for n in range(2, 7):
+        add_measure(n)
+    assert count() == one
