@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,7 @@ from .forms import MeasureForm, measure_initial
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport, RoundMonth
 
 VIEWS = ("number", "tool", "item", "unit")
+FILTERS = ("unit", "status", "round", "overdue")
 #: Bootstrap badge classes of the statuses (portal.css has no status colours of its own).
 STATUS_BADGE = {
     MeasureStatus.PLANNED: "text-bg-secondary",
@@ -231,7 +233,8 @@ def measure_list(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         "statuses": MeasureStatus.choices,
         "round_choices": RoundMonth.choices,
         "params": request.GET,
-        "filtered": any(request.GET.get(k) for k in ("unit", "status", "round", "overdue")),
+        "filtered": any(request.GET.get(k) for k in FILTERS),
+        "filter_query": urlencode([(k, request.GET[k]) for k in FILTERS if request.GET.get(k)]),
     }
     return render(request, "measures/list.html", context)
 

@@ -187,6 +187,9 @@ def test_list_filters(client, officer, assessment, org_a):
     assert _numbers(client.get(url, {"overdue": "1"})) == [3]
     assert _numbers(client.get(url, {"unit": klang.pk, "round": "12"})) == []
     assert _numbers(client.get(url, {"status": "bogus", "unit": "x"})) == [1, 2, 3]
+    response = client.get(url, {"view": "unit", "status": "done"})
+    assert _numbers(response) == [2]
+    assert 'href="?view=item&amp;status=done"' in response.content.decode()
 
 
 def test_list_layouts_group_measures(client, officer, assessment, org_a):
