@@ -7,6 +7,7 @@ demo-admin was a superuser is mended: an organization's administrator is not sit
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from . import services
-from .framework_file import load_framework_file
+from .framework_file import FrameworkSpec, load_framework_file
 from .models import Assessment, Membership, Organization, OrganizationType, Role, Unit
 
 DEMO_PASSWORD = "demo1234"
@@ -79,10 +80,17 @@ DEMO_FAILED_ITEMS_2565 = {
 
 
 def load_shipped_frameworks() -> list[services.FrameworkLoadResult]:
+    """Load the shipped framework files (unchanged ones are skipped by checksum)."""
     return [
-        services.framework_load(spec=load_framework_file(path))
+        services.framework_load(spec=_shipped_spec(path, path.stat().st_mtime_ns))
         for path in sorted(FRAMEWORK_DIR.glob("ita-*.json"))
     ]
+
+
+@functools.lru_cache(maxsize=16)
+def _shipped_spec(path: Path, mtime_ns: int) -> FrameworkSpec:
+    """A shipped file parsed once per process (and again if the file changes): specs are frozen."""
+    return load_framework_file(path)
 
 
 @transaction.atomic
