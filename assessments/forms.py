@@ -63,6 +63,16 @@ class ScoreField(forms.CharField):
         return number
 
 
+def _carried_valid(form: forms.Form, names, fields: dict) -> dict:
+    """``{key: value}`` of the fields (``{key: field name}``) the request carried and that are valid."""
+    form.is_valid()
+    return {
+        key: form.cleaned_data[name]
+        for key, name in fields.items()
+        if name in names and name in form.cleaned_data
+    }
+
+
 class AssessmentCreateForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
     fiscal_year = forms.TypedChoiceField(coerce=int, label=_("Fiscal year"))
@@ -101,12 +111,7 @@ class IndicatorScoresForm(forms.Form):
 
     def scores(self, names) -> dict[int, Decimal | None]:
         """The valid scores among the fields ``names`` the request carried; invalid ones are left out."""
-        self.is_valid()
-        return {
-            ind.number: self.cleaned_data[f"ind_{ind.number}"]
-            for ind in self.indicators
-            if f"ind_{ind.number}" in names and f"ind_{ind.number}" in self.cleaned_data
-        }
+        return _carried_valid(self, names, {ind.number: f"ind_{ind.number}" for ind in self.indicators})
 
     def by_tool(self) -> list[tuple[str, str, list]]:
         """(tool code, tool name, bound fields) in framework order, for the page's sections."""
@@ -129,12 +134,7 @@ class QuestionScoresForm(forms.Form):
 
     def scores(self, names) -> dict[str, Decimal | None]:
         """The valid scores among the fields ``names`` the request carried; invalid ones are left out."""
-        self.is_valid()
-        return {
-            item.code: self.cleaned_data[f"q_{item.code}"]
-            for item in self.items
-            if f"q_{item.code}" in names and f"q_{item.code}" in self.cleaned_data
-        }
+        return _carried_valid(self, names, {item.code: f"q_{item.code}" for item in self.items})
 
     def by_indicator(self) -> list[tuple[Any, list]]:
         """(indicator, bound fields) in framework order, for the page's sections."""

@@ -79,6 +79,14 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/list.html", context, status=400)
 
 
+def _stored_overlaid(initial: dict, posted, *, prefix: str) -> dict:
+    """Form data: what is stored, overlaid with the fields (named ``prefix…``) the request carried."""
+    return {
+        **{k: str(v) for k, v in initial.items()},
+        **{k: posted[k] for k in posted if k.startswith(prefix)},
+    }
+
+
 def _indicator_form(assessment: Assessment, data=None, *, overlay: bool = True) -> IndicatorScoresForm:
     """The indicator fields; bound to what is stored overlaid with what the request carried.
 
@@ -90,10 +98,7 @@ def _indicator_form(assessment: Assessment, data=None, *, overlay: bool = True) 
         else {}
     )
     if data is not None:
-        data = {
-            **{k: str(v) for k, v in initial.items()},
-            **{k: data[k] for k in data if k.startswith("ind_")},
-        }
+        data = _stored_overlaid(initial, data, prefix="ind_")
     return IndicatorScoresForm(data, initial=initial, indicators=selectors.indicators_of(assessment))
 
 
@@ -189,10 +194,7 @@ def question_scores(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f"q_{c}": s for c, s in entered.items()}
     data = None
     if write:
-        data = {
-            **{k: str(v) for k, v in initial.items()},
-            **{k: request.POST[k] for k in request.POST if k.startswith("q_")},
-        }
+        data = _stored_overlaid(initial, request.POST, prefix="q_")
     form = QuestionScoresForm(data, initial=initial, items=selectors.survey_items_of(assessment))
     result = None
     if write:
