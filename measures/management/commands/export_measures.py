@@ -40,7 +40,7 @@ def find_assessment(org: str, year: str) -> Assessment:
     organization = next((o for o in matches if o.itas_code == name), None) or next(iter(matches), None)
     if organization is None:
         raise InputError(
-            _("--org: no organization has the ITAS code or the name %(value)s")
+            _('--org: no organization has the ITAS code or the name "%(value)s"')
             % {"value": printable(org, 80)}
         )
     assessment = (
