@@ -229,3 +229,9 @@ def test_timeline_query_count_is_flat(client, officer, assessment, org_a):
         response = client.get(url)
     assert len(response.context["bars"]) == 20
     assert len(many) == len(one)
+
+
+@pytest.mark.parametrize("name", ["measures:timeline", "measures:export"])
+def test_read_only_pages_refuse_writes(client, executive, measures, name):
+    client.force_login(executive)
+    assert client.post(reverse(name, args=[measures[0].assessment_id])).status_code == 405
