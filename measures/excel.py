@@ -152,7 +152,10 @@ def _title_rows(assessment: Assessment, month: int | None) -> list[str]:
 
 
 def _merged_row(ws: Worksheet, row: int, text: str, font: Font, fill: PatternFill | None = None) -> None:
+    """A row of one text merged across the table (spreadsheets do not fit a merged row's height to
+    its text, so the height is set for one line of the row's font)."""
     cell = _put(ws, row, 1, text)
+    ws.row_dimensions[row].height = round(font.sz * 1.6)
     cell.font = font
     cell.alignment = Alignment(vertical="center", wrap_text=True)
     if fill is not None:

@@ -66,14 +66,15 @@ def _clamp(column: int) -> int:
     return min(max(column, 1), MONTHS)
 
 
-def months(fiscal_year: int, today: date) -> list[MonthColumn]:
+def months(fiscal_year: int, today: date, *, digits: str = "arabic") -> list[MonthColumn]:
     """The twelve columns ต.ค. 64 … ก.ย. 65, today's month flagged."""
     first, _last = fiscal_year_months(fiscal_year)
     columns = []
     for index in range(1, MONTHS + 1):
         offset = first.month - 1 + index - 1
         day = date(first.year + offset // 12, offset % 12 + 1, 1)
-        columns.append(MonthColumn(index, day, format_date(day, "month"), day == month_start(today)))
+        label = format_date(day, "month", digits=digits)
+        columns.append(MonthColumn(index, day, label, day == month_start(today)))
     return columns
 
 

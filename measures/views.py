@@ -24,7 +24,16 @@ from assessments.models import Assessment
 from . import selectors, services, timeline
 from .excel import measures_workbook
 from .forms import MeasureForm, measure_initial
-from .listing import FILTERS, LAYOUTS, STATUS_BADGE, filter_rows, group_rows, measure_period, measure_row
+from .listing import (
+    FILTERS,
+    LAYOUTS,
+    STATUS_BADGE,
+    filter_rows,
+    group_rows,
+    measure_period,
+    measure_row,
+    period_digits,
+)
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport, RoundMonth
 from .rounds import ROUND_MONTHS
 
@@ -94,7 +103,7 @@ def measure_timeline(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     today = timezone.localdate()
     measures = selectors.measures_for_user(request.user, assessment)
     rows = filter_rows([measure_row(m, today, assessment.organization) for m in measures], request.GET)
-    months = timeline.months(assessment.fiscal_year, today)
+    months = timeline.months(assessment.fiscal_year, today, digits=period_digits(assessment.organization))
     context = {
         **_filter_context(request, assessment),
         "months": months,

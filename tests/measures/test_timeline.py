@@ -59,6 +59,7 @@ def test_months_run_october_to_september_with_today():
     ]
     assert [c.index for c in columns if c.is_today] == [6]
     assert not any(c.is_today for c in timeline.months(2565, today=date(2022, 10, 1)))
+    assert timeline.months(2565, date(2022, 3, 1), digits="thai")[11].label == "ก.ย. ๖๕"
 
 
 @pytest.mark.parametrize(
