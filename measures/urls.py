@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import carry_views, views
 
 app_name = "measures"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:assessment_pk>/", views.measure_list, name="list"),
     path("<int:assessment_pk>/new/", views.measure_create, name="create"),
+    path("<int:assessment_pk>/carry/", carry_views.carry, name="carry"),
     path("measure/<int:pk>/", views.measure_detail, name="detail"),
     path("measure/<int:pk>/edit/", views.measure_edit, name="edit"),
     path("measure/<int:pk>/delete/", views.measure_delete, name="delete"),
