@@ -3,7 +3,8 @@
 Targets move into the new year's framework: tools by code and indicators by number, items through
 the item mapping file of the two versions (fixtures/item_mappings/ita-YYYY-YYYY.json, checked against
 both frameworks as stored). Between two years with no mapping file, items map by concept keys (the
-same key, or an item that took the key over) and the result says so. What cannot be mapped is
+same key, or a key that took it over in any year between, merges of merges included) and the result
+says so. What cannot be mapped is
 returned with the measure, the code and why: it is never dropped silently.
 
 ``measures_carry_forward`` is a service (STYLE.md §2): role checked again, the target assessment
@@ -134,6 +135,24 @@ class _Mapper:
         self.indicators = {i.number: i for i in Indicator.objects.filter(framework=fw)}
         self.items = list(Item.objects.filter(framework=fw).order_by("order", "pk"))
         self.by_code = {i.code: i for i in self.items}
+        self.taken_over: dict[str, set[str]] = {}  # concept -> the concepts that took it over
+        if self.mapping is None:
+            merged = Item.objects.filter(
+                framework__fiscal_year__gt=source.fiscal_year, framework__fiscal_year__lte=self.year
+            ).exclude(replaces_concepts=[])
+            for i in merged:
+                for old in i.replaces_concepts:
+                    self.taken_over.setdefault(old, set()).add(i.concept)
+
+    def successor_concepts(self, concept: str) -> set[str]:
+        """The concept and every key that took it over in the years between (a merge of a merge too)."""
+        keys, todo = set(), [concept] if concept else []
+        while todo:
+            key = todo.pop()
+            if key not in keys:
+                keys.add(key)
+                todo.extend(self.taken_over.get(key, ()))
+        return keys
 
     def _no_successor(self) -> str:
         return _("no successor in the %(year)s framework") % {"year": self.year}
@@ -158,11 +177,8 @@ class _Mapper:
                 found = [self.by_code[c] for c in self.mapping.items.get(item.code, ()) if c in self.by_code]
                 reason = self._no_successor()
             else:
-                found = [
-                    i
-                    for i in self.items
-                    if item.concept and (i.concept == item.concept or item.concept in i.replaces_concepts)
-                ]
+                keys = self.successor_concepts(item.concept)
+                found = [i for i in self.items if keys & {i.concept, *i.replaces_concepts}]
                 reason = _("no item of the %(year)s framework has its concept") % {"year": self.year}
             out.items += [i for i in found if i not in out.items]
             if not found:

@@ -111,14 +111,28 @@ def check_templates(data: Any) -> list[TemplateSpec]:
 
 
 def check_template(node: dict[str, Any]) -> TemplateSpec:
-    """One template (the file's layout of it) by the same rules; places read ``rounds[1]``."""
+    """One template (the file's layout of it) by the same rules; places read ``rounds[1]``.
+
+    Unknown concept keys are reported together with the other problems (the admin sees all at once).
+    """
+    data = {"version": FILE_VERSION, "templates": [node]}
     try:
-        return check_templates({"version": FILE_VERSION, "templates": [node]})[0]
+        spec = parse_templates(data)[0]
     except TemplateFileError as exc:
+        spec, problems = None, list(exc.problems)
+    else:
+        problems = []
+    concepts = node.get("targets", {}).get("concepts", []) if isinstance(node.get("targets"), dict) else []
+    known = shipped_concepts()
+    problems += [
+        (f"targets.concepts[{j}]", _("no shipped framework has the concept key %(key)s") % {"key": key})
+        for j, key in enumerate(concepts if isinstance(concepts, list) else [])
+        if isinstance(key, str) and key.strip() and key.strip() not in known
+    ]
+    if problems or spec is None:
         prefix = "templates[0]."
-        raise TemplateFileError(
-            [(where.removeprefix(prefix), message) for where, message in exc.problems]
-        ) from exc
+        raise TemplateFileError([(where.removeprefix(prefix), message) for where, message in problems])
+    return spec
 
 
 # --------------------------------------------------------------------------- reads
