@@ -208,8 +208,5 @@ class MeasureTemplateAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
-
     def save_model(self, request, obj, form, change) -> None:
         template_library.measure_template_save(template=obj, user=request.user)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from assessments.access import require_write
 from assessments.models import Assessment, Indicator, Item, Membership, Tool
 from assessments.services import _assessment_locked
+from ita_portal.thai import format_date, format_period
 
 from . import services
 from .item_mapping import (
@@ -77,6 +78,16 @@ class CarryPlanItem:
     items: list[Item] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     carried_as: Measure | None = None  # already carried into the target year
+    start_month: date | None = None  # the period moved into the target year
+    end_month: date | None = None
+
+    @property
+    def period(self) -> str:
+        """The new period as the measure pages write it ("ต.ค. 65 – มี.ค. 66"), or ""."""
+        if self.start_month and self.end_month:
+            return format_period(self.start_month, self.end_month)
+        day = self.start_month or self.end_month
+        return format_date(day, "month") if day else ""
 
 
 @dataclass
@@ -129,6 +140,7 @@ def _mapping(source: Assessment, target: Assessment) -> ItemMapping | None:
 class _Mapper:
     def __init__(self, source: Assessment, target: Assessment) -> None:
         self.year = target.fiscal_year
+        self.years = target.fiscal_year - source.fiscal_year
         self.mapping = _mapping(source, target)
         fw = target.framework_id
         self.tools = {t.code: t for t in Tool.objects.filter(framework=fw)}
@@ -158,7 +170,11 @@ class _Mapper:
         return _("no successor in the %(year)s framework") % {"year": self.year}
 
     def plan(self, measure: Measure, members: set[int]) -> CarryPlanItem:
-        out = CarryPlanItem(measure)
+        out = CarryPlanItem(
+            measure,
+            start_month=_shift(measure.start_month, self.years),
+            end_month=_shift(measure.end_month, self.years),
+        )
         miss = out.unmapped.append
         for tool in measure.target_tools.all():
             codes = self.mapping.tool_targets(tool.code) if self.mapping else (tool.code,)
@@ -260,7 +276,6 @@ def measures_carry_forward(
     members = set(
         Membership.objects.filter(organization=locked.organization_id).values_list("user", flat=True)
     )
-    years = locked.fiscal_year - source.fiscal_year
     result = CarryResult(by_concept=mapper.mapping is None)
     for measure in _source_measures(source, measure_ids):
         plan = mapper.plan(measure, members)
@@ -278,8 +293,8 @@ def measures_carry_forward(
                     units=list(measure.units.all()),
                     other_parties=measure.other_parties,
                     responsible=measure.responsible if measure.responsible_id in members else None,
-                    start_month=_shift(measure.start_month, years),
-                    end_month=_shift(measure.end_month, years),
+                    start_month=plan.start_month,
+                    end_month=plan.end_month,
                     rounds=measure.rounds,
                     outcome=measure.outcome,
                     status=MeasureStatus.PLANNED,

@@ -185,12 +185,16 @@ def test_carry_page_previews_and_carries(client, officer, assessment, last_year,
     assert [s.pk for s in response.context["sources"]] == [assessment.pk]
     assert page.count('name="measures"') == 2 and page.count("checked") == 2
     assert "O20" in page and "text-danger" in page
+    assert "พ.ย. 65 – มี.ค. 66" in page  # the 2565 period (พ.ย. 64 – มี.ค. 65) one year on
     response = client.post(url, {"source": assessment.pk, "measures": [last_year[0].pk]})
     assert response.status_code == 200
     assert 'id="unmapped"' in response.content.decode()
     assert [m.carried_from_id for m in response.context["result"].created] == [last_year[0].pk]
     response = client.get(url)
     assert response.content.decode().count("disabled") == 1
+    copy = Measure.objects.get(assessment=this_year, carried_from=last_year[0])
+    detail = client.get(f"/measures/measure/{copy.pk}/").content.decode()
+    assert f'href="/measures/measure/{last_year[0].pk}/" id="carried-from"' in detail
 
 
 def test_carry_page_without_earlier_measures(client, officer, assessment, this_year):
