@@ -229,3 +229,41 @@ def test_draft_page_does_not_propose_an_inactive_template(
             assessment=assessment, template_codes=["social-media-open-data"], user=officer
         )
     assert Measure.objects.count() == 0
+
+
+def test_template_admin_adds_a_template_that_the_export_carries(client, measure_templates, staff):
+    client.force_login(staff)
+    data = {
+        "code": "open-meeting-minutes",
+        "title_th": "มาตรการเผยแพร่รายงานการประชุมสภาท้องถิ่น",
+        "active": "on",
+        "order": 999,
+        "tools_text": "OIT",
+        "indicators_text": "9",
+        "concepts_text": "",
+        "guideline_th": "เผยแพร่รายงานการประชุมภายใน 30 วันหลังรับรอง",
+        "steps_text": "รับรองรายงานการประชุม\n\nเผยแพร่บนเว็บไซต์",
+        "unit_kinds_choice": ["clerk_office"],
+        "rounds_choice": ["6", "12"],
+        "outcome_th": "ประชาชนเข้าถึงรายงานการประชุมได้ทุกฉบับ",
+    }
+    response = client.post("/admin/measures/measuretemplate/add/", data)
+    assert response.status_code == 302
+    row = MeasureTemplate.objects.get(code="open-meeting-minutes")
+    assert (row.steps_th, row.rounds, row.indicators, row.file_digest) == (
+        ["รับรองรายงานการประชุม", "เผยแพร่บนเว็บไซต์"],
+        [6, 12],
+        [9],
+        "",
+    )
+    assert templates_dump()["templates"][-1]["code"] == "open-meeting-minutes"
+    # a later load of the shipped file leaves the admin's own template alone
+    assert "open-meeting-minutes" not in measure_templates_load(specs=load_templates(SHIPPED_FILE)).updated
+    assert MeasureTemplate.objects.filter(code="open-meeting-minutes").exists()
+
+
+def test_load_measure_templates_dry_run_writes_nothing(db, capsys):
+    MeasureTemplate.objects.all().delete()
+    call_command("load_measure_templates", "--dry-run")
+    assert MeasureTemplate.objects.count() == 0
+    assert "ไม่มีการบันทึกข้อมูล" in capsys.readouterr().out
