@@ -27,6 +27,7 @@ messages: setup
 demo: setup
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_framework fixtures/frameworks/ita-*.json
+	$(DEV) $(PY) manage.py load_measure_templates
 	$(DEV) $(PY) manage.py seed_demo
 
 run: demo

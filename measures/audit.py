@@ -14,9 +14,9 @@ from django.db.models import Model
 
 from assessments.audit import _cached, _register, _reverse_relations, _site_language_label
 
-from .models import Evidence, Measure, MonitoringRound, ProgressReport
+from .models import Evidence, Measure, MeasureTemplate, MonitoringRound, ProgressReport
 
-EXCLUDED_FIELDS: dict[type[Model], list[str]] = {Measure: ["updated_at"]}
+EXCLUDED_FIELDS: dict[type[Model], list[str]] = {Measure: ["updated_at"], MeasureTemplate: ["file_digest"]}
 #: Many-to-many changes recorded too (auditlog writes one entry per change of a relation).
 M2M_FIELDS: dict[type[Model], set[str]] = {
     Measure: {"target_tools", "target_indicators", "target_items", "units"},
@@ -77,7 +77,13 @@ def _evidence_data(obj: Evidence) -> dict[str, Any]:
     return data
 
 
+def _template_data(obj: MeasureTemplate) -> dict[str, Any]:
+    """Site-wide reference data: no organization, searched by its code."""
+    return {"label": obj.code}
+
+
 ADDITIONAL_DATA = {
+    MeasureTemplate: _template_data,
     Measure: _measure_data,
     MonitoringRound: _round_data,
     ProgressReport: _report_data,

@@ -15,7 +15,9 @@ from django.db import transaction
 from assessments.models import Assessment, Organization
 
 from . import services
-from .models import Measure, MeasureStatus
+from .models import Measure, MeasureStatus, MeasureTemplate
+from .template_file import SHIPPED_FILE, load_templates
+from .template_library import measure_templates_load
 
 DEMO_TEMPLATES = [
     "budget-plan-explanation",
@@ -66,6 +68,8 @@ def seed_demo_measures(organization: Organization, assessment: Assessment, offic
     existing = Measure.objects.filter(organization=organization, assessment=assessment)
     if existing.exists():
         return list(existing.order_by("number"))
+    if not MeasureTemplate.objects.exists():  # `make demo` loads them first; a bare seed_demo too
+        measure_templates_load(specs=load_templates(SHIPPED_FILE))
     result = services.measures_from_templates(
         assessment=assessment, template_codes=DEMO_TEMPLATES, user=officer
     )

@@ -104,6 +104,14 @@ class Measure(models.Model):
         _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
     )
     template_code = models.CharField(_("template"), max_length=64, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried forward from"),
+    )
     created_by = _user_fk(_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -125,6 +133,12 @@ class Measure(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=MeasureStatus.values), name="measures_measure_status_valid"
+            ),
+            # A measure is carried into a given year at most once (measures.carry).
+            models.UniqueConstraint(
+                fields=["assessment", "carried_from"],
+                condition=Q(carried_from__isnull=False),
+                name="measures_measure_carried_once",
             ),
         ]
 
@@ -284,3 +298,43 @@ class Evidence(models.Model):
     @property
     def is_file(self) -> bool:
         return bool(self.file)
+
+
+class MeasureTemplate(models.Model):
+    """A template of the library that "Draft measures for my weak points" proposes (DOMAIN.md §6).
+
+    The fields are those of ``template_file.TemplateSpec``: the shipped fixture
+    (fixtures/measure_templates.json) is loaded into this table by ``load_measure_templates`` and site
+    staff edit it in the Django admin. ``file_digest`` is the digest of the content as last loaded from
+    a file: a row whose content no longer matches it was edited by an admin, and a later load leaves it
+    alone unless forced. Site-wide reference data, not owned by an organization.
+    """
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    title_th = models.CharField(_("measure"), max_length=300)
+    tools = models.JSONField(_("target tools"), default=list, blank=True)
+    indicators = models.JSONField(_("target indicators"), default=list, blank=True)
+    concepts = models.JSONField(
+        _("target item concepts"),
+        default=list,
+        blank=True,
+        help_text=_("Concept keys of the items the measure targets, the same across years."),
+    )
+    guideline_th = models.TextField(_("guideline"))
+    steps_th = models.JSONField(_("steps"), default=list)
+    unit_kinds = models.JSONField(_("kinds of responsible unit"), default=list)
+    rounds = models.JSONField(_("monitoring rounds"), default=list)
+    outcome_th = models.TextField(_("expected outcome"))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Only active templates are proposed to officers.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    file_digest = models.CharField(_("digest as loaded from the file"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("measure template")
+        verbose_name_plural = _("measure templates")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title_th}"

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,7 +29,8 @@ from assessments.models import Assessment, DisclosureResult, Membership
 from . import selectors, services
 from .models import Evidence, Measure, MonitoringRound
 from .progress_forms import EvidenceFileForm, EvidenceUrlForm, ProgressReportForm
-from .template_file import TemplateSpec, load_templates
+from .template_file import TemplateSpec
+from .template_library import active_templates
 
 DEFAULT_THRESHOLD = Decimal(85)
 DUE_SOON_DAYS = 14
@@ -238,7 +238,7 @@ def _proposals(assessment: Assessment, weak: list[dict], failed: list[Disclosure
         .values_list("template_code", flat=True)
     )
     out = []
-    for spec in load_templates(settings.BASE_DIR / "fixtures" / "measure_templates.json"):
+    for spec in active_templates():
         p = Proposal(spec=spec, in_plan=spec.code in in_plan)
         p.indicators = sorted(weak_numbers.intersection(spec.indicators))
         for concept in spec.concepts:

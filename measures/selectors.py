@@ -87,3 +87,13 @@ def report_versions(user: Any, round: MonitoringRound) -> QuerySet[ProgressRepor
         .prefetch_related("evidence")
         .order_by("-version")
     )
+
+
+def carry_sources(user: Any, target: Assessment) -> QuerySet[Assessment]:
+    """The organization's earlier assessments that have measures to carry into ``target``, newest first."""
+    return (
+        Assessment.objects.for_user(user)
+        .filter(organization=target.organization_id, fiscal_year__lt=target.fiscal_year)
+        .filter(Exists(Measure.objects.filter(assessment=OuterRef("pk"))))
+        .order_by("-fiscal_year")
+    )

@@ -31,7 +31,8 @@ from assessments.services import UNSET, _assessment_locked
 from . import evidence as evidence_files
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport
 from .rounds import ROUND_MONTHS, fiscal_year_months, round_due_date
-from .template_file import ALL_UNITS, SHIPPED_FILE, TemplateSpec, load_templates
+from .template_file import ALL_UNITS, TemplateSpec
+from .template_library import active_templates
 
 STEP_MAX = 500
 MAX_STEPS = 30
@@ -133,6 +134,14 @@ def _number_taken(number: int) -> ValidationError:
     )
 
 
+def _check_not_carried(assessment: Assessment, source: Measure) -> None:
+    copy = Measure.objects.filter(assessment=assessment, carried_from=source).first()
+    if copy is not None:
+        raise ValidationError(
+            _("Already carried forward as measure %(number)s.") % {"number": copy.number}, code="carried"
+        )
+
+
 def _rounds_sync(measure: Measure, months: list[int]) -> None:
     """Make the measure's round rows the given months (the measure row is locked by the caller).
 
@@ -200,12 +209,15 @@ def measure_create(
     outcome: str = "",
     status: str = MeasureStatus.PLANNED,
     template_code: str = "",
+    carried_from: Measure | None = None,
     user: Any,
 ) -> Measure:
     """Add a measure to a year's plan with the next order number, and one round row per chosen round.
 
     Targets must be of the assessment's framework, units of its organization, the responsible
-    person one of its members. "All units" and a list of units exclude each other.
+    person one of its members. "All units" and a list of units exclude each other. A measure carried
+    forward (``carried_from``) is carried into a year once: a second time is refused with code
+    "carried", also when two writers race past the check (the unique constraint).
     """
     require_write(user, assessment.organization_id)
     locked = _assessment_locked(assessment)
@@ -218,6 +230,8 @@ def measure_create(
     _check_responsible(locked.organization_id, responsible)
     _check_period(locked, start_month, end_month)
     months = _clean_rounds(rounds)
+    if carried_from is not None:
+        _check_not_carried(locked, carried_from)
     number = (Measure.objects.filter(assessment=locked).aggregate(n=Max("number"))["n"] or 0) + 1
     measure = Measure(
         organization_id=locked.organization_id,
@@ -235,13 +249,18 @@ def measure_create(
         outcome=outcome.strip(),
         status=status,
         template_code=template_code,
+        carried_from=carried_from,
         created_by=user,
     )
-    measure.full_clean(exclude=["organization", "assessment", "responsible"], validate_constraints=False)
+    measure.full_clean(
+        exclude=["organization", "assessment", "responsible", "carried_from"], validate_constraints=False
+    )
     try:
         with transaction.atomic():
             measure.save()
     except IntegrityError as exc:  # a writer that did not take the lock
+        if carried_from is not None:
+            _check_not_carried(locked, carried_from)
         raise _number_taken(number) from exc
     measure.target_tools.set(tools)
     measure.target_indicators.set(indicators)
@@ -554,10 +573,11 @@ def measures_from_templates(
     Targets are resolved in the assessment's framework: tools by code, indicators by number, items by
     concept key (an item that took over a concept by merging counts too). Unit kinds become the
     organization's matching units ("all" becomes all units). What has no match is returned in
-    ``unmapped``, never dropped silently. The period is the whole fiscal year.
+    ``unmapped``, never dropped silently. The period is the whole fiscal year. Templates are the
+    active ones of the library table (``library`` replaces it, for tests).
     """
     require_write(user, assessment.organization_id)
-    specs = {spec.code: spec for spec in (library if library is not None else load_templates(SHIPPED_FILE))}
+    specs = {spec.code: spec for spec in (library if library is not None else active_templates())}
     unknown = [code for code in template_codes if code not in specs]
     if unknown:
         raise ValidationError(_("Unknown measure template(s): %(codes)s") % {"codes": ", ".join(unknown)})

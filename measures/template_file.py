@@ -81,6 +81,7 @@ _TEMPLATE_KEYS = (
     "unit_kinds",
     "rounds",
     "outcome_th",
+    "active",
 )
 _TARGET_KEYS = ("tools", "indicators", "concepts")
 
@@ -97,6 +98,36 @@ class TemplateSpec:
     unit_kinds: tuple[str, ...]
     rounds: tuple[int, ...]  # ascending
     outcome_th: str
+    active: bool = True  # an inactive template stays in the library but is not proposed
+
+    def to_json(self) -> dict[str, Any]:
+        """The template as the file writes it: ``parse_templates`` reads it back equal."""
+        node: dict[str, Any] = {
+            "code": self.code,
+            "title_th": self.title_th,
+            "targets": {
+                "tools": list(self.tools),
+                "indicators": list(self.indicators),
+                "concepts": list(self.concepts),
+            },
+            "guideline_th": self.guideline_th,
+            "steps_th": list(self.steps_th),
+            "unit_kinds": list(self.unit_kinds),
+            "rounds": list(self.rounds),
+            "outcome_th": self.outcome_th,
+        }
+        if not self.active:
+            node["active"] = False
+        return node
+
+
+def templates_to_json(templates: Sequence[TemplateSpec], notes: str = "") -> dict[str, Any]:
+    """A whole library in the file's layout (the inverse of ``parse_templates``)."""
+    data: dict[str, Any] = {"version": FILE_VERSION}
+    if notes:
+        data["notes"] = notes
+    data["templates"] = [spec.to_json() for spec in templates]
+    return data
 
 
 class TemplateFileError(Exception):
@@ -266,6 +297,10 @@ def _parse_template(r: _Reader, node: dict, where: str) -> TemplateSpec:
     unit_kinds = _parse_unit_kinds(r, node, where)
     rounds = _parse_rounds(r, node, where)
     outcome = r.text(node.get("outcome_th"), f"{where}.outcome_th", OUTCOME_MAX)
+    active = node.get("active", True)
+    if not isinstance(active, bool):
+        r.fail(f"{where}.active", _("must be true or false"))
+        active = True
     return TemplateSpec(
         code=code,
         title_th=title,
@@ -277,6 +312,7 @@ def _parse_template(r: _Reader, node: dict, where: str) -> TemplateSpec:
         unit_kinds=unit_kinds,
         rounds=rounds,
         outcome_th=outcome,
+        active=active,
     )
 
 

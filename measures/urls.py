@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import carry_views, views
 
 app_name = "measures"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:assessment_pk>/timeline/", views.measure_timeline, name="timeline"),
     path("<int:assessment_pk>/export.xlsx", views.measure_export, name="export"),
     path("<int:assessment_pk>/new/", views.measure_create, name="create"),
+    path("<int:assessment_pk>/carry/", carry_views.carry, name="carry"),
     path("measure/<int:pk>/", views.measure_detail, name="detail"),
     path("measure/<int:pk>/edit/", views.measure_edit, name="edit"),
     path("measure/<int:pk>/delete/", views.measure_delete, name="delete"),

@@ -1,6 +1,7 @@
 """The shared cast: officer, executive and admin of organization A; an outsider of organization B.
 
-The shipped framework versions (2565-2569) are loaded once per test database.
+The shipped framework versions (2565-2569) and the measure template library are loaded once per test
+database.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from django.contrib.auth import get_user_model
 from assessments import services
 from assessments.demo import load_shipped_frameworks
 from assessments.models import Membership, Organization, OrganizationType, Role, Unit
+from measures.models import MeasureTemplate
+from measures.template_file import SHIPPED_FILE, load_templates
+from measures.template_library import measure_templates_load
 
 PASSWORD = "test-pass-1234"
 
@@ -30,11 +34,26 @@ def pytest_configure(config):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_shipped_frameworks()
+        measure_templates_load(specs=load_templates(SHIPPED_FILE))
+
+
+def _ensure_measure_templates() -> None:
+    """A transactional test (PostgreSQL races) flushes every table: load the library again then."""
+    if not MeasureTemplate.objects.exists():
+        measure_templates_load(specs=load_templates(SHIPPED_FILE))
+
+
+@pytest.fixture
+def measure_templates(db):
+    """The shipped template library in the table (reloaded if a transactional test flushed it)."""
+    _ensure_measure_templates()
 
 
 @pytest.fixture
 def frameworks(db):
-    """The shipped versions by fiscal year (reloaded if a transactional test flushed them)."""
+    """The shipped versions by fiscal year, and the template library (reloaded if a transactional test
+    flushed them)."""
+    _ensure_measure_templates()
     return {r.version.fiscal_year: r.version for r in load_shipped_frameworks()}
 
 
