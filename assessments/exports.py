@@ -6,6 +6,8 @@ starts with: OWASP CSV/formula injection), numbers are numeric cells with a numb
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from decimal import Decimal
 from io import BytesIO
 
@@ -113,6 +115,30 @@ def _table(
         ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(headers))}{end_row}"
     _print_setup(ws, start_row)
     return end_row + 1
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines a wrapped text takes in a column ``width`` characters wide (an estimate).
+
+    Thai vowels and tone marks above or below a consonant (category Mn) take no width of their
+    own, so only the other characters are counted; every explicit line break starts a new line.
+    """
+    per_line = max(1, int(width))
+    lines = 0
+    for line in str(text).split("\n"):
+        shown = sum(1 for ch in line if unicodedata.category(ch) != "Mn")
+        lines += max(1, math.ceil(shown / per_line))
+    return lines
+
+
+def fit_row_height(ws: Worksheet, row: int, widths: list[float], font_size: float) -> None:
+    """Set a row's height to its tallest wrapped cell: spreadsheets do not fit rows that a program
+    wrote, so without this a printed table shows one line of each cell. At most Excel's 409 points."""
+    lines = max(
+        (text_lines(cell.value, widths[cell.column - 1]) for cell in ws[row] if cell.value not in (None, "")),
+        default=1,
+    )
+    ws.row_dimensions[row].height = min(409, math.ceil(lines * font_size * 1.35 + 4))
 
 
 def _workbook_bytes(wb: Workbook) -> bytes:

@@ -35,7 +35,9 @@ def bulk_measures(
     items = list(assessment.framework.items.order_by("order"))
     indicators = list(assessment.framework.indicators.order_by("number"))
     start, end = fiscal_year_months(assessment.fiscal_year)
-    first = (Measure.objects.filter(assessment=assessment).order_by("-number").first() or Measure(number=0)).number
+    first = (
+        Measure.objects.filter(assessment=assessment).order_by("-number").first() or Measure(number=0)
+    ).number
     measures = Measure.objects.bulk_create(
         Measure(
             organization_id=assessment.organization_id,

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessments.exports import BORDER, _print_setup, _put, _workbook_bytes
+from assessments.exports import BORDER, _print_setup, _put, _workbook_bytes, fit_row_height
 from assessments.models import Assessment
 from ita_portal.thai import format_period
 
@@ -177,6 +177,7 @@ def _write_sheet(ws: Worksheet, assessment: Assessment, groups: list[Group], mon
         cell = _put(ws, header_row, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    fit_row_height(ws, header_row, WIDTHS, HEADER_FONT.sz)
     row += 1
     for group in groups:
         if group.title:
@@ -190,6 +191,7 @@ def _write_sheet(ws: Worksheet, assessment: Assessment, groups: list[Group], mon
                 cell.font, cell.border = CELL_FONT, BORDER
                 centered = col in (1, 7, 8, 12, 13)
                 cell.alignment = WRAP_TOP_CENTER if centered else WRAP_TOP
+            fit_row_height(ws, row, WIDTHS, CELL_FONT.sz)
             row += 1
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width

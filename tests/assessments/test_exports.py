@@ -254,3 +254,26 @@ def test_list_export_of_outsider_holds_no_row_of_another_organization(
     assert r.status_code == 200
     rows = list(read(r.content).active.iter_rows(min_row=2, values_only=True))
     assert [row[:2] for row in rows] == [("องค์การบริหารส่วนตำบลอื่น", 2565)]
+
+
+def test_text_lines_counts_thai_marks_as_no_width_and_breaks_as_lines():
+    from assessments.exports import text_lines
+
+    assert text_lines("กำหนด", 5) == 1  # ก ำ ห น ด: the sara am counts, no marks here
+    assert text_lines("ที่นี่", 2) == 1  # ท ี ่ น ี ่: two characters take width
+    assert text_lines("abcdef", 3) == 2
+    assert text_lines("a\nb\n", 10) == 3
+
+
+def test_fit_row_height_follows_the_tallest_cell():
+    from openpyxl import Workbook
+
+    from assessments.exports import fit_row_height
+
+    ws = Workbook().active
+    ws["A1"], ws["B1"] = "x" * 25, "1\n2\n3\n4"
+    fit_row_height(ws, 1, [10, 40], 14)
+    assert ws.row_dimensions[1].height == 80  # 4 lines × 14 × 1.35 + 4, rounded up
+    ws["C2"] = "ก" * 100_000
+    fit_row_height(ws, 2, [10, 10, 10], 14)
+    assert ws.row_dimensions[2].height == 409
