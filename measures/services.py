@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.access import require_write
+from assessments.access import person_of, require_write
 from assessments.models import Assessment, Indicator, Item, Membership, Tool, Unit
 from assessments.services import UNSET, _assessment_locked
 
@@ -235,7 +235,7 @@ def measure_create(
         outcome=outcome.strip(),
         status=status,
         template_code=template_code,
-        created_by=user,
+        created_by=person_of(user),
     )
     measure.full_clean(exclude=["organization", "assessment", "responsible"], validate_constraints=False)
     try:
@@ -377,7 +377,7 @@ def progress_report_save(
         outcome=outcome.strip(),
         suggestion=suggestion.strip(),
         percent=percent,
-        reported_by=user,
+        reported_by=person_of(user),
         reported_at=timezone.now(),
         is_current=True,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "measures"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:assessment_pk>/", views.measure_list, name="list"),
     path("<int:assessment_pk>/new/", views.measure_create, name="create"),
+    path("<int:assessment_pk>/import/", import_views.import_upload, name="import"),
+    path("<int:assessment_pk>/import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("<int:assessment_pk>/import/problems.xlsx", import_views.import_problems, name="import_problems"),
     path("measure/<int:pk>/", views.measure_detail, name="detail"),
     path("measure/<int:pk>/edit/", views.measure_edit, name="edit"),
     path("measure/<int:pk>/delete/", views.measure_delete, name="delete"),
