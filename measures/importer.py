@@ -23,7 +23,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -883,11 +883,15 @@ def parse_workbook(data: bytes, *, fiscal_year: int) -> ParsedWorkbook:
     elif not measures:
         errors.append(Problem(names[0], 0, "", _("The table has no measures.")))
     seen: dict[int, ParsedMeasure] = {}
+    unique: list[ParsedMeasure] = []
     for measure in measures:
         if measure.number is None:
+            unique.append(measure)
             continue
         if measure.number in seen:
             first = seen[measure.number]
+            if _same_content(first, measure):
+                continue  # a grouped table lists a measure under each of its tools, items or units
             errors.append(
                 Problem(
                     measure.sheet,
@@ -899,4 +903,10 @@ def parse_workbook(data: bytes, *, fiscal_year: int) -> ParsedWorkbook:
             )
         else:
             seen[measure.number] = measure
-    return ParsedWorkbook(tuple(measures), tuple(warnings), tuple(errors), round_month, frozenset(carried))
+            unique.append(measure)
+    return ParsedWorkbook(tuple(unique), tuple(warnings), tuple(errors), round_month, frozenset(carried))
+
+
+def _same_content(a: ParsedMeasure, b: ParsedMeasure) -> bool:
+    """The same measure read twice: everything equal but where it was read (and a heading's context)."""
+    return replace(b, sheet=a.sheet, row=a.row, columns=a.columns, targets_context=a.targets_context) == a

@@ -299,3 +299,116 @@ def test_import_command_usage_errors_exit_2(assessment, tmp_path, capsys, args):
     assert counts() == before
     assert len(err.strip().splitlines()) == 1
     assert err.startswith("เข้าใจคำสั่งไม่ได้")
+
+
+@pytest.fixture
+def varied_plan(assessment, officer):
+    """Measures with every kind of field the exporter writes: targets, units, all units, other
+    parties, steps, periods, rounds, reports (one with two versions), statuses."""
+    fw = assessment.framework
+    units = {u.name: u for u in assessment.organization.units.all()}
+    one = services.measure_create(
+        assessment=assessment,
+        title="ชี้แจงแผนการใช้จ่ายงบประมาณแก่บุคลากร",
+        guideline="ประชุมชี้แจงทุกกอง\nเผยแพร่ทางไลน์กลุ่ม",
+        steps=["จัดประชุมชี้แจง", "เผยแพร่สรุปแผน"],
+        target_tools=[fw.tools.get(code="IIT")],
+        target_indicators=[fw.indicators.get(number=2)],
+        target_items=[fw.items.get(code="O12"), fw.items.get(code="O13")],
+        units=[units["สำนักปลัด"], units["กองคลัง"]],
+        other_parties="คณะกรรมการติดตามแผน",
+        start_month=date(2021, 10, 1),
+        end_month=date(2022, 3, 1),
+        rounds=[3, 6],
+        status=MeasureStatus.IN_PROGRESS,
+        user=officer,
+    )
+    six = one.monitoring_rounds.get(month=6)
+    for result, outcome, suggestion, percent in [
+        ("ประชุมแล้ว", "", "", 40),
+        ("ประชุมแล้ว 2 ครั้ง", "เข้าร่วมร้อยละ 90", "จัดซ้ำ", 60),
+    ]:
+        services.progress_report_save(
+            round=six, result=result, outcome=outcome, suggestion=suggestion, percent=percent, user=officer
+        )
+    services.measure_create(
+        assessment=assessment,
+        title="ทบทวนคู่มือการยืมพัสดุ",
+        all_units=True,
+        start_month=date(2021, 10, 1),
+        end_month=date(2022, 9, 1),
+        rounds=[6, 12],
+        user=officer,
+    )
+    services.measure_create(
+        assessment=assessment,
+        title="มาตรการทั่วไปที่ไม่มีเป้าหมาย",
+        steps=["ขั้นเดียว"],
+        start_month=date(2022, 1, 1),
+        end_month=date(2022, 1, 1),
+        status=MeasureStatus.DONE,
+        user=officer,
+    )
+    return assessment
+
+
+@pytest.mark.parametrize("layout", ["number", "tool", "item", "unit"])
+@pytest.mark.parametrize("round_month", [6, None])
+def test_import_of_the_exported_workbook_reports_every_measure_unchanged(
+    varied_plan, officer, layout, round_month
+):
+    """Export then import of the exported file: every measure unchanged, nothing written."""
+    from measures.excel import measures_workbook  # the exporter (issue 6 item 6)
+
+    with translation.override("th"):
+        data = measures_workbook(varied_plan, user=officer, round_month=round_month, layout=layout)
+        before = counts()
+        result = measures_import(assessment=varied_plan, data=data, user=officer, round_month=round_month)
+    assert result.errors == []
+    assert [(r.number, r.action, r.changes) for r in result.rows] == [
+        (1, "unchanged", ()),
+        (2, "unchanged", ()),
+        (3, "unchanged", ()),
+    ]
+    assert result.as_json()["unchanged"] == 3
+    assert counts() == before
+
+
+def export_row(number, title, responsible, period, rounds, status, steps=""):
+    """A row of the exporter's layout with no targets, guideline or report."""
+    return [number, title, "", "", steps, responsible, period, rounds, "", "", "", "", status]
+
+
+def test_import_of_a_table_shaped_like_the_export_is_unchanged(varied_plan, officer):
+    """The exporter's layout as issue 6 describes it, written by hand for the varied plan (the
+    round trip through the exporter itself is the test above)."""
+    rows = [
+        [
+            1,
+            "ชี้แจงแผนการใช้จ่ายงบประมาณแก่บุคลากร",
+            "IIT, ตัวชี้วัดที่ 2, O12, O13",
+            "ประชุมชี้แจงทุกกอง\nเผยแพร่ทางไลน์กลุ่ม",
+            "1. จัดประชุมชี้แจง\n2. เผยแพร่สรุปแผน",
+            "สำนักปลัด\nกองคลัง\nคณะกรรมการติดตามแผน",
+            "ต.ค. ๖๔ – มี.ค. ๖๕",
+            "รอบ 3 เดือน, รอบ 6 เดือน",
+            "ประชุมแล้ว 2 ครั้ง",
+            "เข้าร่วมร้อยละ 90",
+            "จัดซ้ำ",
+            60,
+            "อยู่ระหว่างดำเนินการ",
+        ],
+        export_row(
+            2, "ทบทวนคู่มือการยืมพัสดุ", "ทุกหน่วยงาน", "ต.ค. 64 – ก.ย. 65", "รอบ 6 เดือน, รอบ 12 เดือน", "วางแผนแล้ว"
+        ),
+        export_row(
+            3, "มาตรการทั่วไปที่ไม่มีเป้าหมาย", "", "ม.ค. 65 – ม.ค. 65", "", "ดำเนินการแล้วเสร็จ", steps="1. ขั้นเดียว"
+        ),
+    ]
+    data = exported_style(rows, round_title="ผลการดำเนินการ รอบ 6 เดือน (ต.ค. 64 – มี.ค. 65)")
+    before = counts()
+    with translation.override("th"):
+        result = measures_import(assessment=varied_plan, data=data, user=officer)
+    assert (result.errors, result.warnings) == ([], [])
+    assert [(r.number, r.action) for r in result.rows] == [(n, "unchanged") for n in (1, 2, 3)]
+    assert counts() == before

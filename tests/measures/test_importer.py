@@ -457,3 +457,19 @@ def _openpyxl_safe(value):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         return "'" + value if value.startswith("=") else value
     return value
+
+
+def test_importer_grouped_table_lists_a_measure_under_each_heading_once():
+    """A table grouped by unit shows measure 1 under both of its units: one measure, no problem."""
+    row = [1, "ประกาศนโยบาย No Gift", "สำนักปลัด\nกองคลัง", "ตลอดปีงบประมาณ"]
+    rows = [
+        ["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ", "ระยะเวลาดำเนินการ"],
+        ["สำนักปลัด", "", "", ""],
+        row,
+        ["กองคลัง", "", "", ""],
+        row,
+        [2, "ทบทวนคู่มือ", "กองคลัง", "ตลอดปีงบประมาณ"],
+    ]
+    book = parse(xlsx(rows, merges=["A2:D2", "A4:D4"]))
+    assert (book.errors, book.problems) == ((), ())
+    assert [(m.number, m.row) for m in book.measures] == [(1, 3), (2, 6)]
