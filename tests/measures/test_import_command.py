@@ -412,3 +412,57 @@ def test_import_of_a_table_shaped_like_the_export_is_unchanged(varied_plan, offi
     assert (result.errors, result.warnings) == ([], [])
     assert [(r.number, r.action) for r in result.rows] == [(n, "unchanged") for n in (1, 2, 3)]
     assert counts() == before
+
+
+def test_import_new_rows_keep_their_numbers_and_unnumbered_ones_follow(assessment, officer):
+    services.measure_create(assessment=assessment, title="มีอยู่แล้ว", user=officer)
+    data = xlsx(
+        [
+            ["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ"],
+            [5, "ห้า", "กองคลัง"],
+            ["", "", ""],
+            [3, "สาม", "กองช่าง"],
+        ]
+    )
+    unnumbered = xlsx([["มาตรการ", "ผู้รับผิดชอบ"], ["ไม่มีลำดับ", "กองช่าง"]])
+    with translation.override("th"):
+        first = measures_import(assessment=assessment, data=data, user=officer)
+        second = measures_import(assessment=assessment, data=unnumbered, user=officer)
+    assert (first.written, second.written) == (True, True)
+    assert list(Measure.objects.filter(assessment=assessment).values_list("number", "title")) == [
+        (1, "มีอยู่แล้ว"),
+        (3, "สาม"),
+        (5, "ห้า"),
+        (6, "ไม่มีลำดับ"),
+    ]
+
+
+def test_import_unknown_target_is_kept_in_the_guideline_once(assessment, officer):
+    data = xlsx([["ลำดับ", "มาตรการ", "ตัวชี้วัด/ข้อที่มุ่งแก้ไข"], [1, "ก", "O12, O99"]])
+    with translation.override("th"):
+        first = measures_import(assessment=assessment, data=data, user=officer)
+        again = measures_import(assessment=assessment, data=data, user=officer)
+    measure = Measure.objects.get(assessment=assessment)
+    assert [i.code for i in measure.target_items.all()] == ["O12"]
+    assert measure.guideline == "ตัวชี้วัด/ข้อที่มุ่งแก้ไข: O99"
+    assert [(p.row, p.column, p.message) for p in first.warnings] == [
+        (2, "C", "O99 ไม่มีในกรอบการประเมิน ITA ปี 2565 จึงบันทึกไว้ในแนวทางปฏิบัติ")
+    ]
+    assert [r.action for r in again.rows] == ["unchanged"]
+
+
+def test_import_empty_progress_cells_make_no_report(assessment, officer):
+    data = exported_style([ROW_2], round_title="รอบ 6 เดือน")
+    with translation.override("th"):
+        result = measures_import(assessment=assessment, data=data, user=officer)
+    assert result.written is True
+    measure = Measure.objects.get(assessment=assessment)
+    assert (measure.rounds, ProgressReport.objects.count()) == ([], 0)
+
+
+def test_import_command_help_names_every_option(capsys):
+    from measures.management.commands.import_measures import Command
+
+    Command().print_help("manage.py", "import_measures")
+    text = capsys.readouterr().out
+    assert all(option in text for option in ("--org", "--year", "--round", "--dry-run", "--json"))
