@@ -227,6 +227,9 @@ _MONTH_YEAR = re.compile(rf"({_MONTH_RE})(?:พ\.?ศ\.?)?([0-9]{{4}}|[0-9]{{2}}
 _WHOLE_YEAR = re.compile(r"^(ตลอดปีงบประมาณ|ตลอดปี|ปีงบประมาณ|ทั้งปีงบประมาณ|ทั้งปี)(พ\.?ศ\.?)?([0-9]{4})?$")
 
 
+_ISO_DATE = re.compile(r"((?:19|20|21)[0-9]{2})-([01][0-9])-[0-3][0-9](?:T[0-9:.]+)?")
+
+
 def _be_year(text: str) -> int:
     year = int(text)
     return year + 2500 if year < 100 else year
@@ -242,6 +245,9 @@ def parse_period(text: str, fiscal_year: int) -> tuple[date, date] | None:
     flat = squash(_digits(text)).replace("พ.ศ.", "พ.ศ.")
     if not flat:
         return None
+    iso = [date(int(y), int(m), 1) for y, m in _ISO_DATE.findall(flat)]
+    if iso and len(iso) <= 2 and not _ISO_DATE.sub("", flat).strip("-–—~ถึง"):
+        return iso[0], iso[-1]  # a cell Excel took for a date (Common-era, from the cell's value)
     whole = _WHOLE_YEAR.match(flat)
     if whole:
         year = int(whole.group(3)) if whole.group(3) else fiscal_year
@@ -495,7 +501,7 @@ def parse_number(text: str) -> int | None:
     flat = squash(_digits(text)).rstrip(".)")
     if flat.endswith(".0"):
         flat = flat[:-2]
-    return int(flat) if flat.isdigit() and 0 < int(flat) < 10000 else None
+    return int(flat) if re.fullmatch(r"[0-9]{1,4}", flat) and int(flat) > 0 else None
 
 
 # --------------------------------------------------------------------------- sheets

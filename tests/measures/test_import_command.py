@@ -4,15 +4,18 @@ bad workbooks and command lines (exit 1 / exit 2, nothing written)."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
+from django.db import connection, connections
 from django.utils import translation
 
 from assessments.access import SystemActor
+from assessments.models import Assessment
 from measures import services
 from measures.import_services import measures_import
 from measures.models import Measure, MeasureStatus, ProgressReport
@@ -466,3 +469,40 @@ def test_import_command_help_names_every_option(capsys):
     Command().print_help("manage.py", "import_measures")
     text = capsys.readouterr().out
     assert all(option in text for option in ("--org", "--year", "--round", "--dry-run", "--json"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL")
+def test_four_simultaneous_imports_of_one_file_never_duplicate(transactional_db, frameworks, org_a, officer):
+    """Four uploads of the same file at once: one creates, the others wait on the assessment's lock,
+    plan again and find every measure there (numbered rows by number, the other by title)."""
+    from assessments import services as assessment_services
+
+    fresh = assessment_services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
+    data = xlsx([["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ"], [1, "ก", "กองคลัง"], [2, "ข", "กองช่าง"], ["", "", ""]])
+    data_titles = xlsx([["มาตรการ", "ผู้รับผิดชอบ"], ["ค", "กองคลัง"]])
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+    results = []
+
+    def work(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            with translation.override("th"):
+                assessment = Assessment.objects.get(pk=fresh.pk)
+                results.append(measures_import(assessment=assessment, data=data, user=officer))
+                results.append(measures_import(assessment=assessment, data=data_titles, user=officer))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert all(r.written and not r.errors for r in results)
+    titles = Measure.objects.filter(assessment=fresh).order_by("title").values_list("title", flat=True)
+    assert list(titles) == ["ก", "ข", "ค"]
+    assert sorted(r.count("new") for r in results) == [0, 0, 0, 0, 0, 0, 1, 2]

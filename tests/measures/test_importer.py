@@ -329,10 +329,19 @@ def test_importer_row_errors_are_collected_with_their_places():
     book = parse(xlsx(rows))
     assert [(p.row, p.column) for p in book.errors] == [(2, "C"), (4, "B"), (5, "E"), (3, "A")]
     assert book.errors[0].message == "ต้องเป็นร้อยละตั้งแต่ 0 ถึง 100"
-    assert book.measures[3].percent == 1
-    assert book.measures[3].status is None
+    assert [m.number for m in book.measures] == [1, 2, 3]  # the second 1 is reported, not kept
+    assert book.measures[2].percent == 1  # the text "0.6" is 0.6 per cent, rounded
+    assert book.measures[2].status is None
     assert where(book.problems) == [("Sheet1", 5, "D")]
     assert book.measures[0].status == "done"
+
+
+def test_importer_period_cell_typed_as_a_date():
+    from datetime import datetime
+
+    book = parse(xlsx([["มาตรการ", "ระยะเวลาดำเนินการ"], ["ก", datetime(2022, 1, 15)]]))
+    assert book.problems == ()
+    assert (book.measures[0].start_month, book.measures[0].end_month) == (date(2022, 1, 1), date(2022, 1, 1))
 
 
 def test_importer_percent_cell_formatted_as_percent():
@@ -396,6 +405,8 @@ def test_importer_bad_workbooks_give_one_error(data, message):
         ("มกราคม 2565", (date(2022, 1, 1), date(2022, 1, 1))),
         ("ต.ค. – มี.ค.", (date(2021, 10, 1), date(2022, 3, 1))),
         ("ตั้งแต่ พ.ย. 64 ถึง ก.พ. 65", (date(2021, 11, 1), date(2022, 2, 1))),
+        ("2021-11-01T00:00:00", (date(2021, 11, 1), date(2021, 11, 1))),
+        ("2021-11-01 – 2022-02-15", (date(2021, 11, 1), date(2022, 2, 1))),
         ("เร็วที่สุด", None),
         ("", None),
     ],
