@@ -178,14 +178,20 @@ class _Planner:
     def _targets(self, p: ParsedMeasure) -> tuple[list, list, list, list[str]]:
         tools, indicators, items, unknown = [], [], [], []
         for code in p.tools or ():
-            (tools.append(self.tools[code]) if code in self.tools else unknown.append(code))
+            if code in self.tools:
+                tools.append(self.tools[code])
+            else:
+                unknown.append(code)
         for number in p.indicators or ():
             if number in self.indicators:
                 indicators.append(self.indicators[number])
             else:
                 unknown.append(_("indicator %(number)s") % {"number": number})
         for code in p.items or ():
-            (items.append(self.items[code]) if code in self.items else unknown.append(code))
+            if code in self.items:
+                items.append(self.items[code])
+            else:
+                unknown.append(code)
         return tools, indicators, items, unknown
 
     def _plan_row(self, p: ParsedMeasure, measure: Measure | None) -> _Plan:
