@@ -7,7 +7,7 @@ MO     := $(PO:.po=.mo)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 DEV    := DJANGO_DEBUG=1
 
-.PHONY: setup run test lint messages serve demo
+.PHONY: setup run test lint messages serve demo bench
 
 $(STAMP): pyproject.toml scripts/install-system-packages.sh
 	bash scripts/install-system-packages.sh
@@ -43,3 +43,6 @@ lint: setup
 test: lint
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+bench: setup
+	$(PY) scripts/bench.py

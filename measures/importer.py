@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
@@ -827,7 +828,10 @@ def status_labels() -> dict[str, str]:
     """Status words (no spaces) -> status value: the statuses' Thai labels and the usual synonyms."""
     from .models import MeasureStatus  # the labels only; no query
 
-    labels = {squash(str(label)): value for value, label in MeasureStatus.choices}
+    labels = {}
+    for language in ("en", "th"):  # the file's words are Thai whatever language the reader runs in
+        with translation.override(language):
+            labels.update({squash(str(label)): value for value, label in MeasureStatus.choices})
     labels.update({squash(value): value for value in MeasureStatus.values})
     synonyms = {
         "ยังไม่ดำเนินการ": MeasureStatus.PLANNED,

@@ -22,16 +22,9 @@ def _current_reports() -> Prefetch:
     )
 
 
-def measures_for_user(user: Any, assessment: Assessment) -> QuerySet[Measure]:
-    """The measures of a year's assessment, numbered order, with everything a list shows.
-
-    A fixed number of queries however many measures and rounds: targets, units, the responsible
-    person, each round with its current report (``round.current_reports``, a list of 0 or 1) and
-    that report's evidence are prefetched.
-    """
+def _with_list_data(qs: QuerySet[Measure], assessment: Assessment) -> QuerySet[Measure]:
     return (
-        Measure.objects.for_user(user)
-        .filter(assessment=assessment)
+        qs.filter(assessment=assessment)
         .select_related("responsible")
         .prefetch_related(
             "target_tools",
@@ -45,6 +38,22 @@ def measures_for_user(user: Any, assessment: Assessment) -> QuerySet[Measure]:
         )
         .order_by("number")
     )
+
+
+def measures_for_user(user: Any, assessment: Assessment) -> QuerySet[Measure]:
+    """The measures of a year's assessment, numbered order, with everything a list shows.
+
+    A fixed number of queries however many measures and rounds: targets, units, the responsible
+    person, each round with its current report (``round.current_reports``, a list of 0 or 1) and
+    that report's evidence are prefetched.
+    """
+    return _with_list_data(Measure.objects.for_user(user), assessment)
+
+
+def measures_for_system(assessment: Assessment) -> QuerySet[Measure]:
+    """The same read for code that runs without a request user (management commands): still one
+    organization only, the assessment's own, as if read by one of its members."""
+    return _with_list_data(Measure.objects.filter(organization=assessment.organization_id), assessment)
 
 
 def _open_rounds(user: Any) -> QuerySet[MonitoringRound]:

@@ -3,9 +3,6 @@ downloads. Thin typed function views (STYLE.md §4): check access, validate, cal
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,172 +13,31 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import selectors as assessment_selectors
 from assessments.access import can_write, get_for_user
-from assessments.models import Assessment, Indicator, Item, Tool
-from ita_portal.thai import format_date, format_period
+from assessments.models import Assessment
 
-from . import selectors, services
+from . import selectors, services, timeline
+from .excel import measures_workbook
 from .forms import MeasureForm, measure_initial
+from .listing import (
+    FILTERS,
+    LAYOUTS,
+    STATUS_BADGE,
+    filter_rows,
+    group_rows,
+    measure_period,
+    measure_row,
+    period_digits,
+)
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport, RoundMonth
+from .rounds import ROUND_MONTHS
 
-VIEWS = ("number", "tool", "item", "unit")
-FILTERS = ("unit", "status", "round", "overdue")
-#: Bootstrap badge classes of the statuses (portal.css has no status colours of its own).
-STATUS_BADGE = {
-    MeasureStatus.PLANNED: "text-bg-secondary",
-    MeasureStatus.IN_PROGRESS: "text-bg-primary",
-    MeasureStatus.DONE: "text-bg-success",
-    MeasureStatus.CANCELLED: "text-bg-light border",
-}
-
-
-# --------------------------------------------------------------------------- row building
-
-
-@dataclass(frozen=True)
-class RoundBadge:
-    month: int
-    due_date: date
-    reported: bool
-    overdue: bool
-
-
-@dataclass
-class MeasureRow:
-    measure: Measure
-    rounds: list[RoundBadge]
-    period: str
-    responsible_text: str
-
-    @property
-    def overdue(self) -> bool:
-        return any(r.overdue for r in self.rounds)
-
-    @property
-    def status_badge(self) -> str:
-        return STATUS_BADGE.get(self.measure.status, "text-bg-secondary")
-
-
-@dataclass
-class Group:
-    title: str
-    level: int = 1
-    rows: list[MeasureRow] = field(default_factory=list)
-
-
-def _period(measure: Measure) -> str:
-    if measure.start_month and measure.end_month:
-        return format_period(measure.start_month, measure.end_month)
-    day = measure.start_month or measure.end_month
-    return format_date(day, "month") if day else ""
-
-
-def _responsible_text(measure: Measure) -> str:
-    parts = [_("All units")] if measure.all_units else [u.name for u in measure.units.all()]
-    if measure.other_parties:
-        parts.append(measure.other_parties)
-    return ", ".join(parts)
-
-
-def _row(measure: Measure, today: date) -> MeasureRow:
-    badges = []
-    for r in measure.monitoring_rounds.all():
-        reported = bool(r.current_reports)
-        overdue = not reported and r.due_date < today and measure.status != MeasureStatus.CANCELLED
-        badges.append(RoundBadge(r.month, r.due_date, reported, overdue))
-    return MeasureRow(measure, badges, _period(measure), _responsible_text(measure))
-
-
-def _filter(rows: list[MeasureRow], params: dict[str, str]) -> list[MeasureRow]:
-    """Filters over the prefetched rows (no query per filter): unit, status, round, overdue."""
-    unit, status, month = params.get("unit", ""), params.get("status", ""), params.get("round", "")
-    if unit.isdigit():
-        rows = [
-            r for r in rows if r.measure.all_units or any(u.pk == int(unit) for u in r.measure.units.all())
-        ]
-    if status in MeasureStatus.values:
-        rows = [r for r in rows if r.measure.status == status]
-    if month.isdigit():
-        rows = [r for r in rows if any(b.month == int(month) for b in r.rounds)]
-    if params.get("overdue"):
-        rows = [r for r in rows if r.overdue]
-    return rows
-
-
-def _by_tool(rows: list[MeasureRow], assessment: Assessment) -> list[Group]:
-    """Tool → indicator; a measure appears under each tool/indicator it targets (an item counts for
-    its indicator, a whole tool is listed under the tool's heading)."""
-    tools = list(Tool.objects.filter(framework=assessment.framework_id).order_by("order"))
-    indicators = list(Indicator.objects.filter(framework=assessment.framework_id).order_by("number"))
-    keys: dict[tuple[int, int | None], list[MeasureRow]] = defaultdict(list)
-    ind_tool = {i.pk: i.tool_id for i in indicators}
-    untargeted = []
-    for row in rows:
-        m = row.measure
-        found = {(t.pk, None) for t in m.target_tools.all()}
-        found |= {(i.tool_id, i.pk) for i in m.target_indicators.all()}
-        found |= {(ind_tool[i.indicator_id], i.indicator_id) for i in m.target_items.all()}
-        for key in found:
-            keys[key].append(row)
-        if not found:
-            untargeted.append(row)
-    groups = []
-    for tool in tools:
-        tool_groups = [Group(str(tool), 1, keys.get((tool.pk, None), []))]
-        for ind in indicators:
-            if ind.tool_id == tool.pk and keys.get((tool.pk, ind.pk)):
-                tool_groups.append(Group(str(ind), 2, keys[(tool.pk, ind.pk)]))
-        if len(tool_groups) > 1 or tool_groups[0].rows:
-            groups.extend(tool_groups)
-    if untargeted:
-        groups.append(Group(_("No target"), 1, untargeted))
-    return groups
-
-
-def _by_item(rows: list[MeasureRow]) -> list[Group]:
-    items: dict[int, Item] = {}
-    keys: dict[int, list[MeasureRow]] = defaultdict(list)
-    untargeted = []
-    for row in rows:
-        targeted = list(row.measure.target_items.all())
-        for item in targeted:
-            items[item.pk] = item
-            keys[item.pk].append(row)
-        if not targeted:
-            untargeted.append(row)
-    groups = [
-        Group(f"{item.code} {item.name_th}", 1, keys[item.pk])
-        for item in sorted(items.values(), key=lambda i: i.order)
-    ]
-    if untargeted:
-        groups.append(Group(_("No O-item targeted"), 1, untargeted))
-    return groups
-
-
-def _by_unit(rows: list[MeasureRow]) -> list[Group]:
-    all_units = [r for r in rows if r.measure.all_units]
-    units: dict[int, Any] = {}
-    keys: dict[int, list[MeasureRow]] = defaultdict(list)
-    others = []
-    for row in rows:
-        chosen = list(row.measure.units.all())
-        for unit in chosen:
-            units[unit.pk] = unit
-            keys[unit.pk].append(row)
-        if not chosen and not row.measure.all_units:
-            others.append(row)
-    groups = [Group(_("All units"), 1, all_units)] if all_units else []
-    groups += [
-        Group(unit.name, 1, keys[unit.pk]) for unit in sorted(units.values(), key=lambda u: (u.order, u.name))
-    ]
-    if others:
-        groups.append(Group(_("Other responsible parties"), 1, others))
-    return groups
-
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --------------------------------------------------------------------------- pages
 
@@ -211,24 +67,25 @@ def measure_list(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     today = timezone.localdate()
     measures = list(selectors.measures_for_user(request.user, assessment))
-    rows = _filter([_row(m, today) for m in measures], request.GET)
+    rows = filter_rows([measure_row(m, today, assessment.organization) for m in measures], request.GET)
     layout = request.GET.get("view", "number")
-    layout = layout if layout in VIEWS else "number"
-    if layout == "tool":
-        groups = _by_tool(rows, assessment)
-    elif layout == "item":
-        groups = _by_item(rows)
-    elif layout == "unit":
-        groups = _by_unit(rows)
-    else:
-        groups = [Group("", 1, rows)] if rows else []
+    layout = layout if layout in LAYOUTS else "number"
+    groups = group_rows(rows, layout, assessment)
     context = {
-        "assessment": assessment,
+        **_filter_context(request, assessment),
         "groups": groups,
         "layout": layout,
         "total": len(measures),
         "shown": len(rows),
         "can_write": can_write(request.user, assessment.organization_id),
+    }
+    return render(request, "measures/list.html", context)
+
+
+def _filter_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    """What the filter form (``_filters.html``) of the list and the timeline needs."""
+    return {
+        "assessment": assessment,
         "units": list(assessment.organization.units.all()),
         "statuses": MeasureStatus.choices,
         "round_choices": RoundMonth.choices,
@@ -236,7 +93,49 @@ def measure_list(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         "filtered": any(request.GET.get(k) for k in FILTERS),
         "filter_query": urlencode([(k, request.GET[k]) for k in FILTERS if request.GET.get(k)]),
     }
-    return render(request, "measures/list.html", context)
+
+
+@login_required
+@require_GET
+def measure_timeline(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """The fiscal year ต.ค. → ก.ย. with a bar per measure and its round markers; the list's filters."""
+    assessment = _assessment(request, assessment_pk)
+    today = timezone.localdate()
+    measures = selectors.measures_for_user(request.user, assessment)
+    rows = filter_rows([measure_row(m, today, assessment.organization) for m in measures], request.GET)
+    months = timeline.months(assessment.fiscal_year, today, digits=period_digits(assessment.organization))
+    context = {
+        **_filter_context(request, assessment),
+        "months": months,
+        "today_column": next((m.index for m in months if m.is_today), None),
+        "bars": [timeline.bar(row, assessment.fiscal_year) for row in rows],
+        "total": len(measures),
+    }
+    return render(request, "measures/timeline.html", context)
+
+
+@login_required
+@require_GET
+def measure_export(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """The year's measures as Excel (``?layout=`` of the list, ``?round=`` 3/6/9/12, default the
+    latest reported round); members of the organization only, officers and executives alike."""
+    assessment = _assessment(request, assessment_pk)
+    layout = request.GET.get("layout", "number")
+    month = request.GET.get("round", "")
+    content = measures_workbook(
+        assessment,
+        user=request.user,
+        round_month=int(month) if month in {str(m) for m in ROUND_MONTHS} else None,
+        layout=layout if layout in LAYOUTS else "number",
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    name = _("Measures %(year)s %(organization)s") % {
+        "year": assessment.fiscal_year,
+        "organization": assessment.organization.name,
+    }
+    filename = "".join(ch for ch in name if ch not in '\\/:*?"<>|') + ".xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @login_required
@@ -297,7 +196,7 @@ def _detail_context(request: HttpRequest, measure: Measure) -> dict[str, Any]:
         "measure": measure,
         "assessment": measure.assessment,
         "rounds": rounds,
-        "period": _period(measure),
+        "period": measure_period(measure, measure.assessment.organization),
         "status_badge": STATUS_BADGE.get(measure.status, "text-bg-secondary"),
         "tools": list(measure.target_tools.all()),
         "indicators": list(measure.target_indicators.all()),

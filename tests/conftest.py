@@ -17,6 +17,15 @@ from assessments.models import Membership, Organization, OrganizationType, Role,
 PASSWORD = "test-pass-1234"
 
 
+def pytest_configure(config):
+    """Tests hash passwords with a fast hasher: PBKDF2's 1,000,000 rounds cost about 0.25 s a user,
+    and most tests create four users. Login, lock-out and password-change behaviour do not depend on
+    the hasher's cost."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

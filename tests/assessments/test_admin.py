@@ -27,11 +27,6 @@ from ..conftest import PASSWORD
 VIEW_ONLY = {Assessment, IndicatorScore, QuestionScore, DisclosureResult}
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.com", "root-pass-1234")

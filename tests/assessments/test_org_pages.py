@@ -90,12 +90,6 @@ def snapshot() -> tuple:
     )
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    """These tests create many accounts; the production hasher's cost tests nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def cast(org_a, officer, executive, org_admin, outsider, assessment_b):
     """The whole cast, with organization B's data in place to leak."""

@@ -18,12 +18,6 @@ from tests.conftest import PASSWORD, make_member
 LOGIN_PAGES = [("login", "officer"), ("admin:login", "staff")]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Dozens of password checks here: a fast hasher keeps the module quick (autouse: set before users)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff(db):
     return get_user_model().objects.create_user(
