@@ -6,19 +6,37 @@ answers 404 (its existence is not revealed), a member whose role may not write a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import WRITER_ROLES, Membership, Organization
+from .models import WRITER_ROLES, Membership, Organization, Role
 
 _ROLES_CACHE = "_ita_roles"
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """The writer when a management command writes (e.g. ``import_measures``): no person, an officer's
+    rights in one organization only. Services record no person for it (``person_of``); the audit
+    entries carry the command's name (``assessments.audit.command_context``)."""
+
+    organization_id: int
+    is_authenticated: bool = True
+
+
+def person_of(user: Any) -> Any:
+    """The user to store as "created by"/"reported by": nobody for a system actor."""
+    return None if isinstance(user, SystemActor) else user
+
+
 def roles_of(user: Any) -> dict[int, str]:
     """The user's role in each of their organizations, cached on the user for one request."""
+    if isinstance(user, SystemActor):
+        return {user.organization_id: Role.OFFICER}
     if not user.is_authenticated:
         return {}
     cached = getattr(user, _ROLES_CACHE, None)

@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.access import require_write
+from assessments.access import person_of, require_write
 from assessments.models import Assessment, Indicator, Item, Membership, Tool, Unit
 from assessments.services import UNSET, _assessment_locked
 
@@ -250,7 +250,7 @@ def measure_create(
         status=status,
         template_code=template_code,
         carried_from=carried_from,
-        created_by=user,
+        created_by=person_of(user),
     )
     measure.full_clean(
         exclude=["organization", "assessment", "responsible", "carried_from"], validate_constraints=False
@@ -396,7 +396,7 @@ def progress_report_save(
         outcome=outcome.strip(),
         suggestion=suggestion.strip(),
         percent=percent,
-        reported_by=user,
+        reported_by=person_of(user),
         reported_at=timezone.now(),
         is_current=True,
     )

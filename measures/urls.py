@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import carry_views, views
+from . import carry_views, import_views, views
 
 app_name = "measures"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:assessment_pk>/export.xlsx", views.measure_export, name="export"),
     path("<int:assessment_pk>/new/", views.measure_create, name="create"),
     path("<int:assessment_pk>/carry/", carry_views.carry, name="carry"),
+    path("<int:assessment_pk>/import/", import_views.import_upload, name="import"),
+    path("<int:assessment_pk>/import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("<int:assessment_pk>/import/problems.xlsx", import_views.import_problems, name="import_problems"),
     path("measure/<int:pk>/", views.measure_detail, name="detail"),
     path("measure/<int:pk>/edit/", views.measure_edit, name="edit"),
     path("measure/<int:pk>/delete/", views.measure_delete, name="delete"),
