@@ -33,7 +33,7 @@ from .progress_forms import EvidenceFileForm, EvidenceUrlForm, ProgressReportFor
 from .template_file import TemplateSpec, load_templates
 
 DEFAULT_THRESHOLD = Decimal(85)
-DUE_SOON_DAYS = 14
+DUE_SOON_DAYS = selectors.DUE_SOON_DAYS
 
 
 # --------------------------------------------------------------------------- a round's report
