@@ -35,7 +35,6 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, self._stop)
             self.stdout.write(f"Scheduler: daily jobs at {at:%H:%M} ({timezone.get_current_timezone_name()})")
         while self.running:
-            close_old_connections()
             results = scheduler_tick(timezone.now(), at=at, source=source)
             if results:
                 day = timezone.localdate()
@@ -45,6 +44,8 @@ class Command(BaseCommand):
                 self.stdout.write("nothing to enqueue")
             if once:
                 return
+            # Like a request's end: drop a connection the database closed while we slept.
+            close_old_connections()
             for _ in range(interval):
                 if not self.running:
                     break
