@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -369,3 +370,37 @@ def test_my_work_page_shows_days_overdue(client, org_a, officer, assessment):
     measure_due(assessment, officer, today - timedelta(days=5), title="ก", all_units=True)
     client.force_login(officer)
     assert "เลยกำหนด 5 วัน" in client.get("/measures/work/").content.decode()
+
+
+# --------------------------------------------------------------------------- PostgreSQL race
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent unique inserts need PostgreSQL")
+def test_reminders_four_simultaneous_runs_send_once(transactional_db, frameworks, org_a, officer):
+    from assessments import services as assessment_services
+
+    fresh = assessment_services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
+    member("treasury", org_a, Role.OFFICER, "กองคลัง")
+    measure_due(fresh, officer, TODAY + timedelta(days=7), title="ก", units=[unit(org_a, "กองคลัง")])
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+    summaries = []
+
+    def work() -> None:
+        try:
+            barrier.wait(timeout=30)
+            summaries.append(reminders.send_due_reminders(today=TODAY))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert len(mail.outbox) == 1
+    assert ReminderSent.objects.count() == 1
+    assert sorted((s.messages, s.skipped, s.failed) for s in summaries) == [(0, 1, 0)] * 3 + [(1, 0, 0)]

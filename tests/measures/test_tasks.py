@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks_db.models import DBTaskResult
@@ -272,3 +273,39 @@ def test_sweep_task_on_the_immediate_backend(settings, media, db):
     result = sweep_orphan_evidence.enqueue()
     assert result.return_value == {"deleted": [orphan]}
     assert not default_storage.exists(orphan)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent unique inserts need PostgreSQL")
+def test_scheduler_four_simultaneous_instances_enqueue_once(settings, transactional_db):
+    settings.TASKS = DATABASE
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+    results = []
+
+    def work(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results.append(jobs.scheduler_tick(local("2026-03-24T07:00"), at=time(7, 0), source=f"i{n}"))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert sum(r is not None for r in results) == 1
+    assert DailyJobRun.objects.count() == 1
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_admin_lists_reminders_and_daily_runs_read_only(admin_client, db):
+    DailyJobRun.objects.create(day=datetime(2026, 3, 24).date(), source="run_scheduler host:1")
+    assert admin_client.get("/admin/measures/remindersent/").status_code == 200
+    page = admin_client.get("/admin/measures/dailyjobrun/")
+    assert page.status_code == 200
+    assert "run_scheduler host:1" in page.content.decode()
+    assert admin_client.get("/admin/measures/dailyjobrun/add/").status_code == 403
