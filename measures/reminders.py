@@ -143,6 +143,23 @@ def recipients(items: list[Due]) -> list[Recipient]:
     return [out[k] for k in sorted(out)]
 
 
+def pending_reminders(today: date) -> list[Recipient]:
+    """What a run for ``today`` would send: the recipients and rounds not reminded yet (reads only)."""
+    out = []
+    for recipient in recipients(rounds_to_remind(today, reminder_days())):
+        sent = set(
+            ReminderSent.objects.filter(user=recipient.user).values_list(
+                "round_id", "kind", "days_before", "due_date"
+            )
+        )
+        items = [
+            d for d in recipient.items if (d.round.pk, d.kind, d.days_before, d.round.due_date) not in sent
+        ]
+        if items:
+            out.append(Recipient(user=recipient.user, items=items))
+    return out
+
+
 def _round_url(round: MonitoringRound) -> str:
     return settings.PORTAL_BASE_URL + reverse("progress:round", kwargs={"round_pk": round.pk})
 

@@ -309,3 +309,28 @@ def test_admin_lists_reminders_and_daily_runs_read_only(admin_client, db):
     assert page.status_code == 200
     assert "run_scheduler host:1" in page.content.decode()
     assert admin_client.get("/admin/measures/dailyjobrun/add/").status_code == 403
+
+
+def test_enqueue_daily_jobs_dry_run_lists_and_enqueues_nothing(settings, due_in_seven_days, capsys):
+    settings.TASKS = DUMMY
+    default_task_backend.clear()
+    call_command("enqueue_daily_jobs", "--dry-run")
+    out = capsys.readouterr().out.splitlines()
+    due = (timezone.localdate() + timedelta(days=7)).isoformat()
+    assert out == [
+        f"treasury <treasury@example.go.th>: 1. มาตรการกองคลัง (6, {due}, before 7)",
+        f"dry run: 1 message(s) for {timezone.localdate().isoformat()}, nothing enqueued",
+    ]
+    assert default_task_backend.results == []
+    assert mail.outbox == []
+    assert ReminderSent.objects.count() == 0
+
+
+def test_enqueue_daily_jobs_dry_run_leaves_out_what_was_sent(settings, due_in_seven_days, capsys):
+    settings.TASKS = IMMEDIATE
+    send_due_reminders.enqueue()
+    capsys.readouterr()
+    call_command("enqueue_daily_jobs", "--dry-run")
+    assert capsys.readouterr().out.splitlines() == [
+        f"dry run: 0 message(s) for {timezone.localdate().isoformat()}, nothing enqueued"
+    ]
