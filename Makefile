@@ -34,7 +34,11 @@ run: demo
 	@echo ""
 	@echo "ITA Portal: http://127.0.0.1:8000  (log in with a demo user above, password demo1234;"
 	@echo "demo-staff opens the administration at http://127.0.0.1:8000/admin/ and the framework editor)"
+	@echo "Background jobs: the task worker and the daily scheduler run beside the server (README)."
 	@echo ""
+	@trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
+	$(DEV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(DEV) $(PY) manage.py run_scheduler & scheduler=$$!; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: setup

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "csp",
     "auditlog",
     "ita_portal.apps.AxesConfig",  # django-axes, with a translated heading
+    "django_tasks",
+    "django_tasks_db",
     "ita_portal",
     "assessments",
     "measures",
@@ -119,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ita_portal.context_processors.navigation",
+                "measures.context_processors.reminders",
             ],
         },
     }
@@ -198,6 +201,39 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background jobs (README, "Background jobs"): Django's task API through the django-tasks backport,
+# queued in the database (django-tasks-db) and run by `manage.py db_worker`; `manage.py run_scheduler`
+# enqueues the daily jobs. The same code moves to Django 6's django.tasks later.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+#: Local time (TIME_ZONE) at which run_scheduler enqueues the daily jobs, "HH:MM".
+DAILY_JOBS_TIME = os.environ.get("DJANGO_DAILY_JOBS_TIME", "07:00")
+
+# E-mail: printed on the console in development; SMTP from the environment in production.
+if DEBUG and not os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ITA Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+#: Reminders of monitoring rounds: e-mail this many days before a due date (and the day after it passed).
+MEASURE_REMINDER_DAYS = sorted(
+    {int(v) for v in env_list("DJANGO_MEASURE_REMINDER_DAYS", "7,1")}, reverse=True
+)
+#: The portal's address as people open it, for links in e-mails (no trailing slash).
+PORTAL_BASE_URL = os.environ.get("DJANGO_PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

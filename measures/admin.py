@@ -210,3 +210,20 @@ class MeasureTemplateAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         template_library.measure_template_save(template=obj, user=request.user)
+
+
+@admin.register(models.ReminderSent)
+class ReminderSentAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Which reminder went to whom: written only by the reminder task (never twice)."""
+
+    list_display = ["sent_at", "user", "round", "kind", "days_before", "due_date", "organization"]
+    list_filter = ["kind", "days_before"]
+    list_select_related = ["user", "round", "organization"]
+    search_fields = ["user__username", "user__email"]
+
+
+@admin.register(models.DailyJobRun)
+class DailyJobRunAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """The days the scheduler enqueued the daily jobs (to run a day again: manage.py enqueue_daily_jobs)."""
+
+    list_display = ["day", "enqueued_at", "source"]

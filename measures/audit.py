@@ -8,13 +8,15 @@ already loaded (the services load them), so writing an entry adds no query.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Model
 
-from assessments.audit import _cached, _register, _reverse_relations, _site_language_label
+from assessments.audit import _cached, _register, _reverse_relations, _site_language_label, _source
 
-from .models import Evidence, Measure, MeasureTemplate, MonitoringRound, ProgressReport
+from .models import Evidence, Measure, MeasureTemplate, MonitoringRound, ProgressReport, ReminderSent
 
 EXCLUDED_FIELDS: dict[type[Model], list[str]] = {Measure: ["updated_at"], MeasureTemplate: ["file_digest"]}
 #: Many-to-many changes recorded too (auditlog writes one entry per change of a relation).
@@ -82,13 +84,32 @@ def _template_data(obj: MeasureTemplate) -> dict[str, Any]:
     return {"label": obj.code}
 
 
+def _reminder_data(obj: ReminderSent) -> dict[str, Any]:
+    round_ = _cached(obj, "round")
+    data = _round_data(round_) if round_ is not None else {"organization": obj.organization_id}
+    data["user"] = obj.user_id
+    return data
+
+
 ADDITIONAL_DATA = {
     MeasureTemplate: _template_data,
     Measure: _measure_data,
     MonitoringRound: _round_data,
     ProgressReport: _report_data,
     Evidence: _evidence_data,
+    ReminderSent: _reminder_data,
 }
+
+
+@contextlib.contextmanager
+def task_context(name: str) -> Iterator[None]:
+    """Mark the entries written inside as ``{"source": "task <name>"}``: a background task has no
+    request, hence no actor (like ``assessments.audit.command_context`` for management commands)."""
+    token = _source.set(f"task {name}")
+    try:
+        yield
+    finally:
+        _source.reset(token)
 
 
 def register() -> None:

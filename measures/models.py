@@ -338,3 +338,73 @@ class MeasureTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title_th}"
+
+
+class ReminderKind(models.TextChoices):
+    """Why a reminder was sent: N days before the due date, or the day after it passed unreported."""
+
+    BEFORE = "before", _("before the due date")
+    OVERDUE = "overdue", _("overdue")
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail that named one round to one person: the record that keeps it from going twice.
+
+    Written in the same transaction as the decision to send (``measures.reminders``); the unique key
+    (person, round, kind, days before, due date) turns a second sender into a skip. A moved due date
+    is a new key, so the reminders of the new date go out again.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    round = models.ForeignKey(
+        MonitoringRound, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("round")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    days_before = models.PositiveSmallIntegerField(_("days before the due date"), default=0)
+    due_date = models.DateField(_("due date"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "round", "kind", "days_before", "due_date"],
+                name="measures_remindersent_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="measures_remindersent_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.kind} {self.days_before} → {self.user_id}"
+
+
+class DailyJobRun(models.Model):
+    """The day the daily jobs were enqueued: one row per day, so two schedulers never enqueue twice.
+
+    ``run_scheduler`` inserts the row and enqueues in one transaction; a second instance's insert
+    meets the unique key and skips. The row lives in the database, not in a process's memory.
+    """
+
+    day = models.DateField(_("day"))
+    enqueued_at = models.DateTimeField(_("enqueued"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("daily job run")
+        verbose_name_plural = _("daily job runs")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["day"], name="measures_dailyjobrun_unique_day")]
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -33,7 +33,7 @@ from .template_file import TemplateSpec
 from .template_library import active_templates
 
 DEFAULT_THRESHOLD = Decimal(85)
-DUE_SOON_DAYS = 14
+DUE_SOON_DAYS = selectors.DUE_SOON_DAYS
 
 
 # --------------------------------------------------------------------------- a round's report
@@ -158,13 +158,12 @@ def _my_unit_ids(user: Any) -> set[int]:
     return set(Membership.objects.filter(user=user, unit__isnull=False).values_list("unit_id", flat=True))
 
 
-def _mine_first(rounds, unit_ids: set[int]) -> list[MonitoringRound]:
-    """The rounds of measures my unit carries (listed, or "all units") first, each group by due date."""
-    rows = list(rounds.prefetch_related("measure__units"))
+def _mine_first(rounds, mine: set[int]) -> list[MonitoringRound]:
+    """The rounds the user answers for (``selectors.my_open_rounds``, the rule of the top bar's badge
+    and of the reminder e-mails) first, each group by due date."""
+    rows = list(rounds)
     for r in rows:
-        r.is_mine = bool(unit_ids) and (
-            r.measure.all_units or any(u.pk in unit_ids for u in r.measure.units.all())
-        )
+        r.is_mine = r.pk in mine
     return sorted(rows, key=lambda r: not r.is_mine)  # stable: due-date order kept within groups
 
 
@@ -172,13 +171,13 @@ def _mine_first(rounds, unit_ids: set[int]) -> list[MonitoringRound]:
 @require_http_methods(["GET"])
 def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    unit_ids = _my_unit_ids(request.user)
+    mine = set(selectors.my_open_rounds(request.user, today, DUE_SOON_DAYS).values_list("pk", flat=True))
     context = {
         "today": today,
         "days": DUE_SOON_DAYS,
-        "has_unit": bool(unit_ids),
-        "overdue": _mine_first(selectors.overdue_rounds(request.user, today), unit_ids),
-        "due_soon": _mine_first(selectors.rounds_due_soon(request.user, today, DUE_SOON_DAYS), unit_ids),
+        "has_unit": bool(_my_unit_ids(request.user)),
+        "overdue": _mine_first(selectors.overdue_rounds(request.user, today), mine),
+        "due_soon": _mine_first(selectors.rounds_due_soon(request.user, today, DUE_SOON_DAYS), mine),
     }
     return render(request, "progress/mine.html", context)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from assessments.models import Assessment
+from assessments.models import WRITER_ROLES, Assessment, Membership
 
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport
+
+#: The in-app reminders' window: rounds due within this many days (and every overdue one).
+DUE_SOON_DAYS = 14
 
 
 def _current_reports() -> Prefetch:
@@ -76,6 +79,45 @@ def overdue_rounds(user: Any, today: date) -> QuerySet[MonitoringRound]:
 def rounds_due_soon(user: Any, today: date, days: int = 14) -> QuerySet[MonitoringRound]:
     """Rounds due from today to ``days`` days ahead (inclusive) with no report yet."""
     return _open_rounds(user).filter(due_date__gte=today, due_date__lte=today + timedelta(days=days))
+
+
+def _mine(user: Any) -> Q:
+    """Rounds the user answers for: measures of their unit (``Membership.unit``), measures of "all
+    units", measures naming them as the responsible person, and, for an officer without a unit, every
+    measure of the organization. Only where the user may write (officers and administrators)."""
+    writer = Membership.objects.filter(
+        user=user, organization_id=OuterRef("organization_id"), role__in=WRITER_ROLES
+    )
+    by_unit = writer.filter(Q(unit__isnull=True) | Q(unit__measures=OuterRef("measure_id")))
+    return Q(Exists(by_unit)) | (
+        (Q(measure__all_units=True) | Q(measure__responsible_id=user.pk)) & Q(Exists(writer))
+    )
+
+
+def my_open_rounds(user: Any, today: date, days: int = 14) -> QuerySet[MonitoringRound]:
+    """The user's rounds (``_mine``) overdue or due within ``days`` days, with no report yet.
+
+    One query whatever the number of memberships: the rule is an EXISTS on the memberships.
+    """
+    if not user.is_authenticated:
+        return MonitoringRound.objects.none()
+    reported = ProgressReport.objects.filter(round=OuterRef("pk"))
+    return (
+        MonitoringRound.objects.filter(_mine(user))
+        .exclude(measure__status=MeasureStatus.CANCELLED)
+        .filter(~Exists(reported), due_date__lte=today + timedelta(days=days))
+        .select_related("measure", "measure__assessment")
+        .order_by("due_date", "measure__number", "month")
+    )
+
+
+def my_open_rounds_count(user: Any, today: date, days: int = 14) -> dict[str, int]:
+    """``{"total": n, "overdue": m}`` of ``my_open_rounds``, in one query (the top bar's badge)."""
+    return (
+        my_open_rounds(user, today, days)
+        .order_by()
+        .aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    )
 
 
 def report_versions(user: Any, round: MonitoringRound) -> QuerySet[ProgressReport]:
