@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import WRITER_ROLES, Membership, Organization
+from .models import WRITER_ROLES, Membership, Organization, Role
 
 _ROLES_CACHE = "_ita_roles"
 
@@ -36,6 +36,21 @@ def can_write(user: Any, organization: Organization | int) -> bool:
 def require_write(user: Any, organization: Organization | int) -> None:
     """Services call this too: a write without the right role is refused whoever calls."""
     if not can_write(user, organization):
+        raise PermissionDenied
+
+
+#: Roles that may read an organization's data and comment on it (executives read and may comment).
+MEMBER_ROLES = frozenset({Role.OFFICER, Role.EXECUTIVE, Role.ADMIN})
+
+
+def is_member(user: Any, organization: Organization | int) -> bool:
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return roles_of(user).get(org_id) in MEMBER_ROLES
+
+
+def require_member(user: Any, organization: Organization | int) -> None:
+    """For writes every member may make (a comment): refused to anyone outside the organization."""
+    if not is_member(user, organization):
         raise PermissionDenied
 
 

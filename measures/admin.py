@@ -69,3 +69,12 @@ class ProgressReportAdmin(ViewOnlyMixin, admin.ModelAdmin):
 @admin.register(models.Evidence)
 class EvidenceAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["report", "original_name", "content_type", "size", "url", "added_at"]
+
+
+@admin.register(models.MeasureComment)
+class MeasureCommentAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """View-only: comments are written, ticked done and deleted through measures.comment_services."""
+
+    list_display = ["measure", "round", "author_name", "author_title", "created_at", "resolved"]
+    list_filter = ["resolved"]
+    search_fields = ["text", "author_name"]

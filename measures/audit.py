@@ -14,7 +14,7 @@ from django.db.models import Model
 
 from assessments.audit import _cached, _register, _reverse_relations, _site_language_label
 
-from .models import Evidence, Measure, MonitoringRound, ProgressReport
+from .models import Evidence, Measure, MeasureComment, MonitoringRound, ProgressReport
 
 EXCLUDED_FIELDS: dict[type[Model], list[str]] = {Measure: ["updated_at"]}
 #: Many-to-many changes recorded too (auditlog writes one entry per change of a relation).
@@ -77,11 +77,26 @@ def _evidence_data(obj: Evidence) -> dict[str, Any]:
     return data
 
 
+def _comment_data(obj: MeasureComment) -> dict[str, Any]:
+    """A comment is found under its measure (and its round, when it is on one round's report)."""
+    measure = _cached(obj, "measure")
+    data = _from_measure(obj, measure)
+    round_ = _cached(obj, "round") if obj.round_id else None
+    if round_ is not None:
+        data["round"] = round_.pk
+        if measure is not None:
+            data["label"] = _site_language_label(
+                "Measure no. %(number)s, %(month)s-month round", number=measure.number, month=round_.month
+            )
+    return data
+
+
 ADDITIONAL_DATA = {
     Measure: _measure_data,
     MonitoringRound: _round_data,
     ProgressReport: _report_data,
     Evidence: _evidence_data,
+    MeasureComment: _comment_data,
 }
 
 
