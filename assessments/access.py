@@ -57,6 +57,21 @@ def require_write(user: Any, organization: Organization | int) -> None:
         raise PermissionDenied
 
 
+#: Roles that may read an organization's data and comment on it (executives read and may comment).
+MEMBER_ROLES = frozenset({Role.OFFICER, Role.EXECUTIVE, Role.ADMIN})
+
+
+def is_member(user: Any, organization: Organization | int) -> bool:
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return roles_of(user).get(org_id) in MEMBER_ROLES
+
+
+def require_member(user: Any, organization: Organization | int) -> None:
+    """For writes every member may make (a comment): refused to anyone outside the organization."""
+    if not is_member(user, organization):
+        raise PermissionDenied
+
+
 def get_for_user(qs: QuerySet | Any, user: Any, *, write: bool = False, **lookup: Any) -> Model:
     """Fetch one owned object: 404 outside the user's organizations, 403 for a write without rights."""
     obj = get_object_or_404(qs.for_user(user), **lookup)

@@ -227,3 +227,12 @@ class DailyJobRunAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """The days the scheduler enqueued the daily jobs (to run a day again: manage.py enqueue_daily_jobs)."""
 
     list_display = ["day", "enqueued_at", "source"]
+
+
+@admin.register(models.MeasureComment)
+class MeasureCommentAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """View-only: comments are written, ticked done and deleted through measures.comment_services."""
+
+    list_display = ["measure", "round", "author_name", "author_title", "created_at", "resolved"]
+    list_filter = ["resolved"]
+    search_fields = ["text", "author_name"]

@@ -16,7 +16,15 @@ from django.db.models import Model
 
 from assessments.audit import _cached, _register, _reverse_relations, _site_language_label, _source
 
-from .models import Evidence, Measure, MeasureTemplate, MonitoringRound, ProgressReport, ReminderSent
+from .models import (
+    Evidence,
+    Measure,
+    MeasureComment,
+    MeasureTemplate,
+    MonitoringRound,
+    ProgressReport,
+    ReminderSent,
+)
 
 EXCLUDED_FIELDS: dict[type[Model], list[str]] = {Measure: ["updated_at"], MeasureTemplate: ["file_digest"]}
 #: Many-to-many changes recorded too (auditlog writes one entry per change of a relation).
@@ -91,6 +99,20 @@ def _reminder_data(obj: ReminderSent) -> dict[str, Any]:
     return data
 
 
+def _comment_data(obj: MeasureComment) -> dict[str, Any]:
+    """A comment is found under its measure (and its round, when it is on one round's report)."""
+    measure = _cached(obj, "measure")
+    data = _from_measure(obj, measure)
+    round_ = _cached(obj, "round") if obj.round_id else None
+    if round_ is not None:
+        data["round"] = round_.pk
+        if measure is not None:
+            data["label"] = _site_language_label(
+                "Measure no. %(number)s, %(month)s-month round", number=measure.number, month=round_.month
+            )
+    return data
+
+
 ADDITIONAL_DATA = {
     MeasureTemplate: _template_data,
     Measure: _measure_data,
@@ -98,6 +120,7 @@ ADDITIONAL_DATA = {
     ProgressReport: _report_data,
     Evidence: _evidence_data,
     ReminderSent: _reminder_data,
+    MeasureComment: _comment_data,
 }
 
 

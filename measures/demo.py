@@ -12,9 +12,9 @@ from typing import Any
 
 from django.db import transaction
 
-from assessments.models import Assessment, Organization
+from assessments.models import Assessment, Membership, Organization, Role
 
-from . import services
+from . import comment_services, services
 from .models import Measure, MeasureStatus, MeasureTemplate
 from .template_file import SHIPPED_FILE, load_templates
 from .template_library import measure_templates_load
@@ -60,6 +60,11 @@ DEMO_REPORTS = {
 CORRECTED = "budget-plan-explanation"  # its report has a second version
 WITH_LINK = "e-service"
 DEMO_LINK = "https://www.example.org/e-service"
+# template code -> an executive's comment on the 6-month round (the first one is then marked done)
+DEMO_COMMENTS = {
+    "budget-plan-explanation": "ขอให้แนบรายชื่อผู้เข้าร่วมประชุมเป็นหลักฐานเพิ่มเติมด้วย",
+    "corruption-risk-assessment": "รอบ 6 เดือนยังไม่มีรายงาน ขอให้กองที่รับผิดชอบรายงานผลภายในสัปดาห์นี้",
+}
 
 
 @transaction.atomic
@@ -100,4 +105,25 @@ def seed_demo_measures(organization: Organization, assessment: Assessment, offic
                 percent=percent + 10,
                 user=officer,
             )
+    _demo_comments(organization, result.measures, officer)
     return list(existing.order_by("number"))
+
+
+def _demo_comments(organization: Organization, measures: list[Measure], officer: Any) -> None:
+    """The executive's comments on two 6-month rounds; the officer marks the first one done."""
+    executive = (
+        Membership.objects.filter(organization=organization, role=Role.EXECUTIVE)
+        .select_related("user")
+        .first()
+    )
+    if executive is None:
+        return
+    for n, measure in enumerate(m for m in measures if m.template_code in DEMO_COMMENTS):
+        comment = comment_services.comment_add(
+            measure=measure,
+            round=measure.monitoring_rounds.get(month=6),
+            text=DEMO_COMMENTS[measure.template_code],
+            user=executive.user,
+        )
+        if n == 0:
+            comment_services.comment_resolve(comment=comment, user=officer)

@@ -17,9 +17,12 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Indicator, Item, Organization, OrgQuerySet, Tool, Unit
@@ -408,3 +411,62 @@ class DailyJobRun(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+COMMENT_MAX = 2000
+
+
+class MeasureComment(models.Model):
+    """A remark on a measure, or on one round's report: executives read and may comment (issue 6,
+    item 9), officers answer by ticking it done ("ดำเนินการแล้ว").
+
+    ``author_name`` and ``author_title`` are copied when the comment is written, as a signed paper
+    would keep them: a later change of the member's title or name does not rewrite what was said by
+    whom. A comment on a round stays on its measure if the round is taken off the plan (SET_NULL).
+    Written only by ``measures.comment_services``.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="comments", verbose_name=_("measure")
+    )
+    round = models.ForeignKey(
+        MonitoringRound,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("round"),
+    )
+    author = _user_fk(_("author"))
+    author_name = models.CharField(_("author's name"), max_length=200)
+    author_title = models.CharField(_("author's position title"), max_length=200, blank=True)
+    text = models.TextField(_("comment"), validators=[MaxLengthValidator(COMMENT_MAX)])
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    resolved = models.BooleanField(_("done"), default=False)
+    resolved_by = _user_fk(_("marked done by"))
+    resolved_at = models.DateTimeField(_("marked done"), null=True, blank=True)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["measure", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="measures_measurecomment_text_not_blank"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), COMMENT_MAX),
+                name="measures_measurecomment_text_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved=False, resolved_at__isnull=True)
+                | Q(resolved=True, resolved_at__isnull=False),
+                name="measures_measurecomment_resolved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.text[:50]}"

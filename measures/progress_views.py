@@ -27,6 +27,7 @@ from assessments.access import can_write, get_for_user
 from assessments.models import Assessment, DisclosureResult, Membership
 
 from . import selectors, services
+from .comment_selectors import comment_panel
 from .models import Evidence, Measure, MonitoringRound
 from .progress_forms import EvidenceFileForm, EvidenceUrlForm, ProgressReportForm
 from .template_file import TemplateSpec
@@ -72,6 +73,7 @@ def _round_page(
         "file_form": file_form or EvidenceFileForm(),
         "url_form": url_form or EvidenceUrlForm(),
         "overdue": current is None and round.due_date < timezone.localdate(),
+        "comments": comment_panel(request.user, round.measure, round),
     }
     return render(request, "progress/round.html", context, status=status)
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from assessments.models import WRITER_ROLES, Assessment, Membership
 
+from .comment_selectors import open_comments_count
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport
 
 #: The in-app reminders' window: rounds due within this many days (and every overdue one).
@@ -48,9 +49,11 @@ def measures_for_user(user: Any, assessment: Assessment) -> QuerySet[Measure]:
 
     A fixed number of queries however many measures and rounds: targets, units, the responsible
     person, each round with its current report (``round.current_reports``, a list of 0 or 1) and
-    that report's evidence are prefetched.
+    that report's evidence are prefetched; ``open_comments`` counts the comments not done yet.
     """
-    return _with_list_data(Measure.objects.for_user(user), assessment)
+    return _with_list_data(Measure.objects.for_user(user), assessment).annotate(
+        open_comments=open_comments_count()
+    )
 
 
 def measures_for_system(assessment: Assessment) -> QuerySet[Measure]:

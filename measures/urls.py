@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import carry_views, import_views, views
+from . import carry_views, comment_views, import_views, views
 
 app_name = "measures"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("measure/<int:pk>/edit/", views.measure_edit, name="edit"),
     path("measure/<int:pk>/delete/", views.measure_delete, name="delete"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("measure/<int:pk>/comments/", comment_views.measure_comment_add, name="comment-add"),
+    path("round/<int:round_pk>/comments/", comment_views.round_comment_add, name="round-comment-add"),
+    path("comment/<int:pk>/done/", comment_views.comment_resolve, name="comment-resolve"),
+    path("comment/<int:pk>/delete/", comment_views.comment_delete, name="comment-delete"),
 ]

@@ -22,6 +22,7 @@ from assessments.access import can_write, get_for_user
 from assessments.models import Assessment
 
 from . import selectors, services, timeline
+from .comment_selectors import comment_panel
 from .excel import measures_workbook
 from .forms import MeasureForm, measure_initial
 from .listing import (
@@ -203,6 +204,7 @@ def _detail_context(request: HttpRequest, measure: Measure) -> dict[str, Any]:
         "items": list(measure.target_items.all()),
         "units": list(measure.units.all()),
         "can_write": can_write(request.user, measure.organization_id),
+        "comments": comment_panel(request.user, measure),
     }
 
 
