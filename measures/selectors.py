@@ -12,7 +12,8 @@ from assessments.models import Assessment
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport
 
 
-def _current_reports() -> Prefetch:
+def current_reports() -> Prefetch:
+    """Each round's current report as ``round.current_reports`` (a list of 0 or 1), with evidence."""
     return Prefetch(
         "reports",
         queryset=ProgressReport.objects.filter(is_current=True).prefetch_related(
@@ -32,7 +33,7 @@ def measures_for_user(user: Any, assessment: Assessment) -> QuerySet[Measure]:
     return (
         Measure.objects.for_user(user)
         .filter(assessment=assessment)
-        .select_related("responsible")
+        .select_related("responsible", "organization")
         .prefetch_related(
             "target_tools",
             "target_indicators",
@@ -40,7 +41,7 @@ def measures_for_user(user: Any, assessment: Assessment) -> QuerySet[Measure]:
             "units",
             Prefetch(
                 "monitoring_rounds",
-                queryset=MonitoringRound.objects.order_by("month").prefetch_related(_current_reports()),
+                queryset=MonitoringRound.objects.order_by("month").prefetch_related(current_reports()),
             ),
         )
         .order_by("number")
@@ -54,7 +55,7 @@ def _open_rounds(user: Any) -> QuerySet[MonitoringRound]:
         MonitoringRound.objects.for_user(user)
         .exclude(measure__status=MeasureStatus.CANCELLED)
         .filter(~Exists(reported))
-        .select_related("measure", "measure__assessment")
+        .select_related("measure", "measure__assessment", "measure__organization")
         .order_by("due_date", "measure__number", "month")
     )
 

@@ -22,48 +22,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments import selectors as assessment_selectors
 from assessments.access import can_write, get_for_user
 from assessments.models import Assessment, Indicator, Item, Tool
-from ita_portal.thai import format_date, format_period
 
 from . import selectors, services
+from .display import STATUS_BADGE, MeasureRow, measure_row, period_text
 from .forms import MeasureForm, measure_initial
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport, RoundMonth
 
 VIEWS = ("number", "tool", "item", "unit")
 FILTERS = ("unit", "status", "round", "overdue")
-#: Bootstrap badge classes of the statuses (portal.css has no status colours of its own).
-STATUS_BADGE = {
-    MeasureStatus.PLANNED: "text-bg-secondary",
-    MeasureStatus.IN_PROGRESS: "text-bg-primary",
-    MeasureStatus.DONE: "text-bg-success",
-    MeasureStatus.CANCELLED: "text-bg-light border",
-}
 
 
-# --------------------------------------------------------------------------- row building
-
-
-@dataclass(frozen=True)
-class RoundBadge:
-    month: int
-    due_date: date
-    reported: bool
-    overdue: bool
-
-
-@dataclass
-class MeasureRow:
-    measure: Measure
-    rounds: list[RoundBadge]
-    period: str
-    responsible_text: str
-
-    @property
-    def overdue(self) -> bool:
-        return any(r.overdue for r in self.rounds)
-
-    @property
-    def status_badge(self) -> str:
-        return STATUS_BADGE.get(self.measure.status, "text-bg-secondary")
+def _row(measure: Measure, today: date) -> MeasureRow:
+    return measure_row(measure, measure.monitoring_rounds.all(), today)
 
 
 @dataclass
@@ -71,29 +41,6 @@ class Group:
     title: str
     level: int = 1
     rows: list[MeasureRow] = field(default_factory=list)
-
-
-def _period(measure: Measure) -> str:
-    if measure.start_month and measure.end_month:
-        return format_period(measure.start_month, measure.end_month)
-    day = measure.start_month or measure.end_month
-    return format_date(day, "month") if day else ""
-
-
-def _responsible_text(measure: Measure) -> str:
-    parts = [_("All units")] if measure.all_units else [u.name for u in measure.units.all()]
-    if measure.other_parties:
-        parts.append(measure.other_parties)
-    return ", ".join(parts)
-
-
-def _row(measure: Measure, today: date) -> MeasureRow:
-    badges = []
-    for r in measure.monitoring_rounds.all():
-        reported = bool(r.current_reports)
-        overdue = not reported and r.due_date < today and measure.status != MeasureStatus.CANCELLED
-        badges.append(RoundBadge(r.month, r.due_date, reported, overdue))
-    return MeasureRow(measure, badges, _period(measure), _responsible_text(measure))
 
 
 def _filter(rows: list[MeasureRow], params: dict[str, str]) -> list[MeasureRow]:
@@ -192,7 +139,9 @@ def _assessment(request: HttpRequest, pk: int, *, write: bool = False) -> Assess
 
 
 def _measure(request: HttpRequest, pk: int, *, write: bool = False) -> Measure:
-    qs = Measure.objects.select_related("assessment__organization", "assessment__framework", "responsible")
+    qs = Measure.objects.select_related(
+        "organization", "assessment__organization", "assessment__framework", "responsible"
+    )
     return get_for_user(qs, request.user, write=write, pk=pk)
 
 
@@ -297,7 +246,7 @@ def _detail_context(request: HttpRequest, measure: Measure) -> dict[str, Any]:
         "measure": measure,
         "assessment": measure.assessment,
         "rounds": rounds,
-        "period": _period(measure),
+        "period": period_text(measure),
         "status_badge": STATUS_BADGE.get(measure.status, "text-bg-secondary"),
         "tools": list(measure.target_tools.all()),
         "indicators": list(measure.target_indicators.all()),
