@@ -113,7 +113,8 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
     if is_htmx(request):
-        return render(request, "progress/_autosave.html", _autosave_context(request, round, form))
+        context = _autosave_context(request, round, form, first=current is None)
+        return render(request, "progress/_autosave.html", context)
     if form.errors:
         messages.error(request, _("The fields marked in red were not saved; the others were."))
         return _round_page(request, round, form=form, status=422)
@@ -121,8 +122,11 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
     return redirect("progress:round", round_pk=round.pk)
 
 
-def _autosave_context(request: HttpRequest, round: MonitoringRound, form: ProgressReportForm) -> dict:
-    """An autosave's answer: the carried fields' states, the version line, the row's badge and status."""
+def _autosave_context(
+    request: HttpRequest, round: MonitoringRound, form: ProgressReportForm, *, first: bool
+) -> dict:
+    """An autosave's answer: the carried fields' states, the version line, the row's badge and status,
+    and, once the first save made the report, its evidence forms (evidence hangs on a report)."""
     current = round.reports.select_related("reported_by").filter(is_current=True).first()
     measure = round.measure
     today = timezone.localdate()
@@ -135,6 +139,10 @@ def _autosave_context(request: HttpRequest, round: MonitoringRound, form: Progre
         "errors": form.non_field_errors(),
         "badge": round_badge(round, current is not None, today),
         "row": measure_row(measure, rounds, today),
+        "refresh_evidence": first and current is not None,
+        "can_write": True,
+        "file_form": EvidenceFileForm(auto_id=_ids(round)),
+        "url_form": EvidenceUrlForm(auto_id=_ids(round)),
     }
 
 

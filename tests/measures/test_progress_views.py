@@ -473,3 +473,12 @@ def test_round_pages_show_the_period_in_the_organizations_digits(client, officer
     org_a.save()
     assert "ต.ค. 64 – มี.ค. 65" in client.get(url(round_)).content.decode()
     assert "ต.ค. 64 – ก.ย. 65" in client.get(f"/measures/work/draft/{assessment.pk}/").content.decode()
+
+
+def test_panel_first_autosave_brings_the_evidence_forms_later_ones_leave_them(client, officer, round6):
+    client.force_login(officer)
+    first = client.post(url(round6), {"result": "เริ่ม"}, **HTMX).content.decode()
+    later = client.post(url(round6), {"result": "เริ่มแล้ว"}, **HTMX).content.decode()
+    assert f'<div id="r{round6.pk}-evidence" hx-swap-oob="true">' in first
+    assert f'id="evidence-file-form-{round6.pk}"' in first
+    assert f'id="r{round6.pk}-evidence"' not in later  # a chosen file is never cleared by a save
