@@ -237,6 +237,17 @@
     });
   });
 
+  // Enter in a one-line field of an inline panel saves that field (it would otherwise post the
+  // panel's no-JavaScript form and leave the list).
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key !== "Enter" || !isAutosave(el) || el.tagName !== "INPUT" || !el.closest(".measure-panel")) {
+      return;
+    }
+    event.preventDefault();
+    htmx.trigger(el, "autosave");
+  });
+
   window.itaAutosave = { flush: flush, state: function () {
     return { pending: pending.size, inflight: inflight, invalid: Array.from(invalid) };
   } };

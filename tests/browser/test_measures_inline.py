@@ -88,6 +88,39 @@ def test_officer_types_a_result_uploads_a_pdf_and_both_are_kept(
     assert csp_violations(page) == []
 
 
+def test_evidence_removal_asks_first(live_server, page, media, officer, measure):
+    round6 = measure.monitoring_rounds.get(month=6)
+    report = services.progress_report_save(round=round6, result="ทำแล้ว", user=officer)
+    services.evidence_add_url(report=report, url="https://a.example/ภาพกิจกรรม", user=officer)
+    log_in(page, live_server, "officer")
+    page.goto(f"{live_server.url}/measures/{measure.assessment_id}/")
+    open_panel(page, round6.pk)
+    remove = page.locator(f"#panel-r{round6.pk} .evidence-list button[type=submit]")
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    remove.click()
+    page.wait_for_timeout(300)
+    assert Evidence.objects.count() == 1
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+    remove.click()
+    expect(page.locator(f"#panel-r{round6.pk} .evidence-list")).to_have_count(0)
+    assert Evidence.objects.count() == 0
+    assert len(asked) == 2 and THAI.search(asked[0])
+
+
+def test_enter_in_the_percent_field_saves_it_and_stays_on_the_list(live_server, page, officer, measure):
+    round6 = measure.monitoring_rounds.get(month=6)
+    log_in(page, live_server, "officer")
+    list_url = f"{live_server.url}/measures/{measure.assessment_id}/"
+    page.goto(list_url)
+    open_panel(page, round6.pk)
+    page.locator(f"#r{round6.pk}-percent").fill("๖๐")
+    page.locator(f"#r{round6.pk}-percent").press("Enter")
+    expect(page.locator(f"#err-r{round6.pk}-percent .text-success")).to_have_text(THAI)
+    assert page.url == list_url
+    assert ProgressReport.objects.get(round=round6, is_current=True).percent == 60
+
+
 def test_result_typed_then_a_link_clicked_at_once_is_saved(live_server, page, officer, measure):
     round6 = measure.monitoring_rounds.get(month=6)
     log_in(page, live_server, "officer")
