@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -84,10 +85,13 @@ def _round_context(
 
 
 def _round_page(request: HttpRequest, round: MonitoringRound, *, status: int = 200, **forms) -> HttpResponse:
-    """The full round page, or the inline panel of the measure list for an htmx request."""
+    """The full round page, or the inline panel of the measure list for an htmx request (one URL,
+    two answers: ``Vary`` keeps a browser from showing the cached panel as the page, or back)."""
     context = _round_context(request, round, **forms)
     template = "progress/_panel.html" if is_htmx(request) else "progress/round.html"
-    return render(request, template, context, status=200 if is_htmx(request) else status)
+    response = render(request, template, context, status=200 if is_htmx(request) else status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -350,6 +350,7 @@ def test_panel_htmx_get_answers_the_inline_panel_with_autosave_fields(client, of
     assert f'id="r{round6.pk}-result"' in html
     assert f'hx-post="{url(round6)}evidence/file/" hx-encoding="multipart/form-data"' in html
     assert response.context["form"]["percent"].value() == 30
+    assert "HX-Request" in response["Vary"]
 
 
 def test_panel_autosave_carries_one_field_and_keeps_the_others(client, officer, round6):
