@@ -17,8 +17,35 @@ def _label(model, field: str):
     return model._meta.get_field(field).verbose_name
 
 
+DIGIT_CHOICES = [("thai", _("Thai digits (ต.ค. ๖๔)")), ("arabic", _("Arabic digits (ต.ค. 64)"))]
+
+
 class OrganizationContactForm(forms.Form):
+    """Contact details and the organization's own settings. A field the request does not carry is
+    left as it is (a radio choice rather than a checkbox, whose absence would mean "off")."""
+
     phone = forms.CharField(label=_label(Organization, "phone"), max_length=50, required=False)
+    digits = forms.ChoiceField(
+        label=_("Digits in documents"),
+        choices=DIGIT_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=Organization._meta.get_field("thai_digits").help_text,
+    )
+
+    @classmethod
+    def for_organization(cls, org: Organization, data=None) -> OrganizationContactForm:
+        initial = {"phone": org.phone, "digits": "thai" if org.thai_digits else "arabic"}
+        return cls(data, initial=initial)
+
+    def changes(self, names) -> dict:
+        """The carried fields as ``organization_update`` keyword arguments (after ``is_valid``)."""
+        out = {}
+        if "phone" in names:
+            out["phone"] = self.cleaned_data["phone"]
+        if self.cleaned_data.get("digits") in ("thai", "arabic"):
+            out["thai_digits"] = self.cleaned_data["digits"] == "thai"
+        return out
 
 
 class UnitForm(forms.Form):

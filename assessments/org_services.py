@@ -18,6 +18,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from .models import Membership, Organization, Role, Unit
+from .services import UNSET
 
 # --------------------------------------------------------------------------- access
 
@@ -48,11 +49,20 @@ def _admin_count(organization: Organization) -> int:
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, phone: str, user: Any) -> Organization:
-    """Contact details only: name, type, province and ITAS code are kept by site staff."""
+def organization_update(
+    *, organization: Organization, phone: str = UNSET, thai_digits: bool = UNSET, user: Any
+) -> Organization:
+    """Contact details and the organization's settings (Thai or Arabic digits in its documents).
+
+    Only the values given change; name, type, province and ITAS code are kept by site staff.
+    The save goes through the model, so the audit trail records each old and new value.
+    """
     org = _lock(organization)
     require_admin(user, org)
-    org.phone = phone.strip()
+    if phone is not UNSET:
+        org.phone = phone.strip()
+    if thai_digits is not UNSET:
+        org.thai_digits = bool(thai_digits)
     org.full_clean()
     org.save()
     return org

@@ -86,14 +86,16 @@ def organization_detail(request: HttpRequest, org_pk: int) -> HttpResponse:
 @GET_POST
 def organization_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = _org(request, org_pk, admin=True)
-    form = OrganizationContactForm(request.POST or None, initial={"phone": org.phone})
+    form = OrganizationContactForm.for_organization(org, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org_services.organization_update(organization=org, **form.cleaned_data, user=request.user)
+            org_services.organization_update(
+                organization=org, **form.changes(request.POST), user=request.user
+            )
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, _("Contact details saved."))
+            messages.success(request, _("Organization details saved."))
             return redirect("organizations:detail", org_pk=org.pk)
     status = 422 if request.method == "POST" else 200
     return render(

@@ -29,7 +29,8 @@ from assessments.models import Assessment
 from ita_portal.thai import format_period
 
 from . import selectors
-from .listing import LAYOUTS, Group, group_rows, groups_once, measure_period, measure_row, period_digits
+from .display import digits_of, measure_row, period_text
+from .listing import LAYOUTS, Group, group_rows, groups_once
 from .models import Measure, ProgressReport
 from .rounds import ROUND_MONTHS, round_period
 
@@ -131,7 +132,7 @@ def measure_cells(measure: Measure, month: int | None) -> list[object]:
         measure.guideline,
         _steps(measure),
         _responsible(measure),
-        measure_period(measure, measure.assessment.organization),
+        period_text(measure),
         _monitoring(measure),
         report.result if report else "",
         report.outcome if report else "",
@@ -146,7 +147,7 @@ def _title_rows(assessment: Assessment, month: int | None) -> list[str]:
     titles = [organization.name, PLAN_TITLE.format(year=assessment.fiscal_year)]
     if month is not None:
         start, end = round_period(assessment.fiscal_year, month)
-        period = format_period(start, end, digits=period_digits(organization))
+        period = format_period(start, end, digits=digits_of(organization))
         titles.append(ROUND_TITLE.format(round=round_name(month), period=period))
     return titles
 
@@ -220,7 +221,7 @@ def measures_workbook(
     month = round_month if round_month is not None else latest_reported_round(measures)
     today = timezone.localdate()
     with translation.override("th"):
-        rows = [measure_row(m, today, assessment.organization) for m in measures]
+        rows = [measure_row(m, m.monitoring_rounds.all(), today) for m in measures]
         groups = groups_once(group_rows(rows, layout, assessment))
         wb = Workbook()
         _write_sheet(wb.active, assessment, groups, month)

@@ -11,68 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Indicator, Item, Organization, Tool
-from ita_portal.thai import format_date, format_period
+from assessments.models import Assessment, Indicator, Item, Tool
 
-from .models import Measure, MeasureStatus
+from .display import MeasureRow
+from .models import MeasureStatus
 
 LAYOUTS = ("number", "tool", "item", "unit")
 FILTERS = ("unit", "status", "round", "overdue")
-#: Bootstrap badge classes of the statuses (portal.css has no status colours of its own).
-STATUS_BADGE = {
-    MeasureStatus.PLANNED: "text-bg-secondary",
-    MeasureStatus.IN_PROGRESS: "text-bg-primary",
-    MeasureStatus.DONE: "text-bg-success",
-    MeasureStatus.CANCELLED: "text-bg-light border",
-}
-
-
-def period_digits(organization: Organization) -> str:
-    """Digits an organization writes periods in: "arabic" for now.
-
-    The one switch for the organization's Thai-digit setting (being added beside this work): the
-    list, the timeline and the Excel export all format periods through ``measure_period``.
-    """
-    return "arabic"
-
-
-def measure_period(measure: Measure, organization: Organization) -> str:
-    """A measure's period as "ต.ค. 64 – มี.ค. 65" in the organization's digits ("" when not set)."""
-    digits = period_digits(organization)
-    if measure.start_month and measure.end_month:
-        return format_period(measure.start_month, measure.end_month, digits=digits)
-    day = measure.start_month or measure.end_month
-    return format_date(day, "month", digits=digits) if day else ""
-
-
-@dataclass(frozen=True)
-class RoundBadge:
-    pk: int
-    month: int
-    due_date: date
-    reported: bool
-    overdue: bool
-
-
-@dataclass
-class MeasureRow:
-    measure: Measure
-    rounds: list[RoundBadge]
-    period: str
-    responsible_text: str
-
-    @property
-    def overdue(self) -> bool:
-        return any(r.overdue for r in self.rounds)
-
-    @property
-    def status_badge(self) -> str:
-        return STATUS_BADGE.get(self.measure.status, "text-bg-secondary")
 
 
 @dataclass
@@ -80,24 +29,6 @@ class Group:
     title: str
     level: int = 1
     rows: list[MeasureRow] = field(default_factory=list)
-
-
-def _responsible_text(measure: Measure) -> str:
-    parts = [_("All units")] if measure.all_units else [u.name for u in measure.units.all()]
-    if measure.other_parties:
-        parts.append(measure.other_parties)
-    return ", ".join(parts)
-
-
-def measure_row(measure: Measure, today: date, organization: Organization) -> MeasureRow:
-    """A measure with its rounds as badges: reported (a current report), overdue (due date passed,
-    no report, measure not cancelled)."""
-    badges = []
-    for r in measure.monitoring_rounds.all():
-        reported = bool(r.current_reports)
-        overdue = not reported and r.due_date < today and measure.status != MeasureStatus.CANCELLED
-        badges.append(RoundBadge(r.pk, r.month, r.due_date, reported, overdue))
-    return MeasureRow(measure, badges, measure_period(measure, organization), _responsible_text(measure))
 
 
 def filter_rows(rows: list[MeasureRow], params: Mapping[str, str]) -> list[MeasureRow]:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,8 +29,11 @@ from assessments.models import Assessment, DisclosureResult, Membership
 
 from . import selectors, services
 from .comment_selectors import comment_panel
+from .display import measure_row, period_for, period_text, round_badge
 from .models import Evidence, Measure, MonitoringRound
-from .progress_forms import EvidenceFileForm, EvidenceUrlForm, ProgressReportForm
+from .progress_forms import REPORT_FIELDS, EvidenceFileForm, EvidenceUrlForm, ProgressReportForm
+from .rounds import fiscal_year_months
+from .selectors import current_reports
 from .template_file import TemplateSpec
 from .template_library import active_templates
 
@@ -41,60 +45,111 @@ DUE_SOON_DAYS = selectors.DUE_SOON_DAYS
 
 
 def _round(request: HttpRequest, pk: int, *, write: bool = False) -> MonitoringRound:
-    qs = MonitoringRound.objects.select_related("measure", "measure__assessment")
+    qs = MonitoringRound.objects.select_related("measure", "measure__assessment", "measure__organization")
     return get_for_user(qs, request.user, write=write, pk=pk)
 
 
-def _round_page(
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _ids(round: MonitoringRound) -> str:
+    """``auto_id`` of a round's forms: several panels may be open on the list page at once."""
+    return f"r{round.pk}-%s"
+
+
+def _round_context(
     request: HttpRequest,
     round: MonitoringRound,
     *,
     form: ProgressReportForm | None = None,
     file_form: EvidenceFileForm | None = None,
     url_form: EvidenceUrlForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
+) -> dict[str, Any]:
+    """What the round page and the list's inline panel show (the same data, two layouts)."""
     versions = list(selectors.report_versions(request.user, round))
     current = next((v for v in versions if v.is_current), None)
-    if form is None:
-        initial = (
-            {k: getattr(current, k) for k in ("result", "outcome", "suggestion", "percent")}
-            if current
-            else {"percent": 0}
-        )
-        form = ProgressReportForm(initial=initial)
-    context = {
+    ids = _ids(round)
+    return {
         "round": round,
         "measure": round.measure,
+        "period": period_text(round.measure),
         "current": current,
         "earlier": [v for v in versions if not v.is_current],
         "can_write": can_write(request.user, round.organization_id),
-        "form": form,
-        "file_form": file_form or EvidenceFileForm(),
-        "url_form": url_form or EvidenceUrlForm(),
+        "form": form or ProgressReportForm.for_report(current, auto_id=ids),
+        "file_form": file_form or EvidenceFileForm(auto_id=ids),
+        "url_form": url_form or EvidenceUrlForm(auto_id=ids),
         "overdue": current is None and round.due_date < timezone.localdate(),
         "comments": comment_panel(request.user, round.measure, round),
+        "badge": round_badge(round, current is not None, timezone.localdate()),
     }
-    return render(request, "progress/round.html", context, status=status)
+
+
+def _round_page(request: HttpRequest, round: MonitoringRound, *, status: int = 200, **forms) -> HttpResponse:
+    """The full round page, or the inline panel of the measure list for an htmx request (one URL,
+    two answers: ``Vary`` keeps a browser from showing the cached panel as the page, or back)."""
+    context = _round_context(request, round, **forms)
+    template = "progress/_panel.html" if is_htmx(request) else "progress/round.html"
+    response = render(request, template, context, status=200 if is_htmx(request) else status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
-    """GET: the round with its current report; POST: save the report (a new version if changed)."""
+    """GET: the round with its current report (htmx: the list's inline panel).
+
+    POST: save the fields the request carries; each is validated alone, a bad one is answered with
+    its message while the others are saved (422 without JavaScript). A request carrying only some
+    fields is an autosave (htmx, or ``sendBeacon`` as the page closes): it may change the user's own
+    recent version instead of making a new one (``services.progress_report_save``).
+    """
     if request.method == "GET":
         return _round_page(request, _round(request, round_pk))
     round = _round(request, round_pk, write=True)
-    form = ProgressReportForm(request.POST)
-    if form.is_valid():
+    current = round.reports.filter(is_current=True).first()
+    form = ProgressReportForm.for_report(current, request.POST, auto_id=_ids(round))
+    changes = form.changes(request.POST)
+    autosave = is_htmx(request) or not all(name in request.POST for name in REPORT_FIELDS)
+    if changes:
         try:
-            services.progress_report_save(round=round, **form.cleaned_data, user=request.user)
+            services.progress_report_save(round=round, **changes, autosave=autosave, user=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The progress report is saved."))
-            return redirect("progress:round", round_pk=round.pk)
-    return _round_page(request, round, form=form, status=400)
+            form.add_error(None, exc.messages)
+    if is_htmx(request):
+        context = _autosave_context(request, round, form, first=current is None)
+        return render(request, "progress/_autosave.html", context)
+    if form.errors:
+        messages.error(request, _("The fields marked in red were not saved; the others were."))
+        return _round_page(request, round, form=form, status=422)
+    messages.success(request, _("The progress report is saved."))
+    return redirect("progress:round", round_pk=round.pk)
+
+
+def _autosave_context(
+    request: HttpRequest, round: MonitoringRound, form: ProgressReportForm, *, first: bool
+) -> dict:
+    """An autosave's answer: the carried fields' states, the version line, the row's badge and status,
+    and, once the first save made the report, its evidence forms (evidence hangs on a report)."""
+    current = round.reports.select_related("reported_by").filter(is_current=True).first()
+    measure = round.measure
+    today = timezone.localdate()
+    rounds = list(measure.monitoring_rounds.order_by("month").prefetch_related(current_reports()))
+    return {
+        "round": round,
+        "measure": measure,
+        "current": current,
+        "fields": form.carried(request.POST),
+        "errors": form.non_field_errors(),
+        "badge": round_badge(round, current is not None, today),
+        "row": measure_row(measure, rounds, today),
+        "refresh_evidence": first and current is not None,
+        "can_write": True,
+        "file_form": EvidenceFileForm(auto_id=_ids(round)),
+        "url_form": EvidenceUrlForm(auto_id=_ids(round)),
+    }
 
 
 def _current_report_or_error(round: MonitoringRound):
@@ -104,11 +159,19 @@ def _current_report_or_error(round: MonitoringRound):
     return report
 
 
+def _evidence_answer(request: HttpRequest, round: MonitoringRound, message: str, **forms) -> HttpResponse:
+    """After an evidence change: the panel again (htmx), or back to the round page."""
+    if is_htmx(request):
+        return _round_page(request, round, **forms)
+    messages.success(request, message)
+    return redirect("progress:round", round_pk=round.pk)
+
+
 @login_required
 @require_POST
 def evidence_file_add(request: HttpRequest, round_pk: int) -> HttpResponse:
     round = _round(request, round_pk, write=True)
-    form = EvidenceFileForm(request.POST, request.FILES)
+    form = EvidenceFileForm(request.POST, request.FILES, auto_id=_ids(round))
     if form.is_valid():
         try:
             report = _current_report_or_error(round)
@@ -116,8 +179,7 @@ def evidence_file_add(request: HttpRequest, round_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
-            messages.success(request, _("The file is attached."))
-            return redirect("progress:round", round_pk=round.pk)
+            return _evidence_answer(request, round, _("The file is attached."))
     return _round_page(request, round, file_form=form, status=400)
 
 
@@ -125,7 +187,7 @@ def evidence_file_add(request: HttpRequest, round_pk: int) -> HttpResponse:
 @require_POST
 def evidence_url_add(request: HttpRequest, round_pk: int) -> HttpResponse:
     round = _round(request, round_pk, write=True)
-    form = EvidenceUrlForm(request.POST)
+    form = EvidenceUrlForm(request.POST, auto_id=_ids(round))
     if form.is_valid():
         try:
             report = _current_report_or_error(round)
@@ -133,8 +195,7 @@ def evidence_url_add(request: HttpRequest, round_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("url", exc.messages)
         else:
-            messages.success(request, _("The link is attached."))
-            return redirect("progress:round", round_pk=round.pk)
+            return _evidence_answer(request, round, _("The link is attached."))
     return _round_page(request, round, url_form=form, status=400)
 
 
@@ -143,14 +204,16 @@ def evidence_url_add(request: HttpRequest, round_pk: int) -> HttpResponse:
 def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     qs = Evidence.objects.select_related("report", "report__measure")
     evidence = get_for_user(qs, request.user, write=True, pk=evidence_pk)
+    round = _round(request, evidence.report.round_id, write=True)
     try:
         services.evidence_delete(evidence=evidence, user=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    else:
-        messages.success(request, _("The evidence is removed."))
-    return redirect("progress:round", round_pk=evidence.report.round_id)
+        if is_htmx(request):
+            return _round_page(request, round)
+        return redirect("progress:round", round_pk=round.pk)
+    return _evidence_answer(request, round, _("The evidence is removed."))
 
 
 # --------------------------------------------------------------------------- my unit's work
@@ -166,6 +229,7 @@ def _mine_first(rounds, mine: set[int]) -> list[MonitoringRound]:
     rows = list(rounds)
     for r in rows:
         r.is_mine = r.pk in mine
+        r.period = period_text(r.measure)
     return sorted(rows, key=lambda r: not r.is_mine)  # stable: due-date order kept within groups
 
 
@@ -302,6 +366,7 @@ def draft(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         "error": error,
         "ticked": set(request.POST.getlist("templates")) if write else None,
         "can_write": can_write(request.user, assessment.organization_id),
+        "period": period_for(assessment.organization, *fiscal_year_months(assessment.fiscal_year)),
         **points,
     }
     return render(request, "progress/draft.html", context, status=400 if error else 200)

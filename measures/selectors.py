@@ -16,7 +16,8 @@ from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressR
 DUE_SOON_DAYS = 14
 
 
-def _current_reports() -> Prefetch:
+def current_reports() -> Prefetch:
+    """Each round's current report as ``round.current_reports`` (a list of 0 or 1), with evidence."""
     return Prefetch(
         "reports",
         queryset=ProgressReport.objects.filter(is_current=True).prefetch_related(
@@ -29,7 +30,7 @@ def _current_reports() -> Prefetch:
 def _with_list_data(qs: QuerySet[Measure], assessment: Assessment) -> QuerySet[Measure]:
     return (
         qs.filter(assessment=assessment)
-        .select_related("responsible")
+        .select_related("responsible", "organization")
         .prefetch_related(
             "target_tools",
             "target_indicators",
@@ -37,7 +38,7 @@ def _with_list_data(qs: QuerySet[Measure], assessment: Assessment) -> QuerySet[M
             "units",
             Prefetch(
                 "monitoring_rounds",
-                queryset=MonitoringRound.objects.order_by("month").prefetch_related(_current_reports()),
+                queryset=MonitoringRound.objects.order_by("month").prefetch_related(current_reports()),
             ),
         )
         .order_by("number")
@@ -69,7 +70,7 @@ def _open_rounds(user: Any) -> QuerySet[MonitoringRound]:
         MonitoringRound.objects.for_user(user)
         .exclude(measure__status=MeasureStatus.CANCELLED)
         .filter(~Exists(reported))
-        .select_related("measure", "measure__assessment")
+        .select_related("measure", "measure__assessment", "measure__organization")
         .order_by("due_date", "measure__number", "month")
     )
 

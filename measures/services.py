@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -366,42 +366,86 @@ def round_due_date_set(*, round: MonitoringRound, due_date: date, user: Any) -> 
 # --------------------------------------------------------------------------- progress reports
 
 
+#: Autosaves of one user within this time after their version was saved change that version.
+AUTOSAVE_WINDOW = timedelta(minutes=10)
+REPORT_FIELDS = ("result", "outcome", "suggestion", "percent")
+
+
+def _report_mergeable(current: ProgressReport | None, user: Any, now) -> bool:
+    """May an autosave change ``current`` itself instead of making the next version?"""
+    return (
+        current is not None
+        and not current.locked
+        and current.reported_by_id is not None
+        and current.reported_by_id == getattr(user, "pk", None)
+        and now - current.reported_at <= AUTOSAVE_WINDOW
+    )
+
+
 @transaction.atomic
 def progress_report_save(
     *,
     round: MonitoringRound,
-    result: str,
-    outcome: str,
-    suggestion: str,
-    percent: int,
+    result: str = UNSET,
+    outcome: str = UNSET,
+    suggestion: str = UNSET,
+    percent: int = UNSET,
+    autosave: bool = False,
     user: Any,
 ) -> ProgressReport:
     """Report on a round; returns the current version.
 
-    The first save makes version 1. A save that changes the content makes the next version and keeps
-    the earlier ones (no longer current); the new version starts with the previous one's evidence.
-    A save of the same content makes nothing. A locked version is never changed: its correction is
-    a new version like any other change.
+    Only the fields given change: a field not given keeps the current version's value (or the
+    empty default before the first report), so two officers saving different fields at once both
+    keep theirs (the measure row lock makes the second see the first).
+
+    Versions: the first save makes version 1. A save that changes the content makes the next
+    version and keeps the earlier ones (no longer current); the new version starts with the
+    previous one's evidence. A save of the same content makes nothing. A locked version (used by a
+    memo) is never changed: its correction is a new version like any other change.
+
+    Autosave (``autosave=True``, the inline fields that save themselves as the officer types): one
+    field per request would otherwise make a version per pause in typing. So an autosave changes
+    the current version itself when that version is the same user's, saved (or last autosaved)
+    within ``AUTOSAVE_WINDOW`` (10 minutes), and not locked; otherwise it makes the next version as
+    above. A version is therefore one sitting of one person. Its earlier values are not lost: the
+    change is saved through the model, so the audit trail records each field's old and new value.
+    The explicit "Save report" of the round page (``autosave=False``) always makes a new version.
     """
     require_write(user, round.organization_id)
     measure = _measure_locked(round.measure)
     fresh = MonitoringRound.objects.get(pk=round.pk, measure=measure)
     fresh.measure = measure
     current = ProgressReport.objects.filter(round=fresh, is_current=True).first()
+    given = {"result": result, "outcome": outcome, "suggestion": suggestion, "percent": percent}
+    given = {name: value for name, value in given.items() if value is not UNSET}
+    for name in ("result", "outcome", "suggestion"):
+        if name in given:
+            given[name] = (given[name] or "").strip()
+    base = {name: getattr(current, name) for name in REPORT_FIELDS} if current else {}
+    values = {"result": "", "outcome": "", "suggestion": "", "percent": 0, **base, **given}
+    now = timezone.now()
+    if current is not None and current.content == tuple(values[name] for name in REPORT_FIELDS):
+        return current
+    if autosave and _report_mergeable(current, user, now):
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.reported_at = now
+        current.measure, current.round = measure, fresh  # loaded: the audit label needs no query
+        current.full_clean(
+            exclude=["organization", "measure", "round", "reported_by"], validate_constraints=False
+        )
+        current.save(update_fields=[*REPORT_FIELDS, "reported_at"])
+        return current
     report = ProgressReport(
         organization_id=measure.organization_id,
         measure=measure,
         round=fresh,
-        result=result.strip(),
-        outcome=outcome.strip(),
-        suggestion=suggestion.strip(),
-        percent=percent,
+        **values,
         reported_by=person_of(user),
-        reported_at=timezone.now(),
+        reported_at=now,
         is_current=True,
     )
-    if current is not None and current.content == report.content:
-        return current
     report.version = (ProgressReport.objects.filter(round=fresh).aggregate(v=Max("version"))["v"] or 0) + 1
     report.full_clean(exclude=["organization", "measure", "round", "reported_by"], validate_constraints=False)
     try:

@@ -1,6 +1,6 @@
 """The fiscal-year timeline (ต.ค. → ก.ย.) of a year's measures: where each bar and round marker goes.
 
-Pure layout over the list's rows (``listing.MeasureRow``): month columns are numbered 1..12 from
+Pure layout over the list's rows (``display.MeasureRow``): month columns are numbered 1..12 from
 October, and the page places bars and markers with CSS classes (``tl-start-N``, ``tl-span-N``,
 ``tl-at-N`` in static/css/timeline.css), because the strict Content-Security-Policy allows no
 ``style`` attribute. A period reaching outside the year is clamped to it and marked as continuing.
@@ -13,7 +13,7 @@ from datetime import date
 
 from ita_portal.thai import format_date
 
-from .listing import MeasureRow, RoundBadge
+from .display import MeasureRow, RoundBadge
 from .models import MeasureStatus
 from .rounds import fiscal_year_months, month_start
 

@@ -23,18 +23,10 @@ from assessments.models import Assessment
 
 from . import selectors, services, timeline
 from .comment_selectors import comment_panel
+from .display import STATUS_BADGE, digits_of, measure_row, period_text
 from .excel import measures_workbook
 from .forms import MeasureForm, measure_initial
-from .listing import (
-    FILTERS,
-    LAYOUTS,
-    STATUS_BADGE,
-    filter_rows,
-    group_rows,
-    measure_period,
-    measure_row,
-    period_digits,
-)
+from .listing import FILTERS, LAYOUTS, filter_rows, group_rows
 from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport, RoundMonth
 from .rounds import ROUND_MONTHS
 
@@ -49,7 +41,9 @@ def _assessment(request: HttpRequest, pk: int, *, write: bool = False) -> Assess
 
 
 def _measure(request: HttpRequest, pk: int, *, write: bool = False) -> Measure:
-    qs = Measure.objects.select_related("assessment__organization", "assessment__framework", "responsible")
+    qs = Measure.objects.select_related(
+        "organization", "assessment__organization", "assessment__framework", "responsible"
+    )
     return get_for_user(qs, request.user, write=write, pk=pk)
 
 
@@ -68,7 +62,7 @@ def measure_list(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     today = timezone.localdate()
     measures = list(selectors.measures_for_user(request.user, assessment))
-    rows = filter_rows([measure_row(m, today, assessment.organization) for m in measures], request.GET)
+    rows = filter_rows([measure_row(m, m.monitoring_rounds.all(), today) for m in measures], request.GET)
     layout = request.GET.get("view", "number")
     layout = layout if layout in LAYOUTS else "number"
     groups = group_rows(rows, layout, assessment)
@@ -103,8 +97,8 @@ def measure_timeline(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk)
     today = timezone.localdate()
     measures = selectors.measures_for_user(request.user, assessment)
-    rows = filter_rows([measure_row(m, today, assessment.organization) for m in measures], request.GET)
-    months = timeline.months(assessment.fiscal_year, today, digits=period_digits(assessment.organization))
+    rows = filter_rows([measure_row(m, m.monitoring_rounds.all(), today) for m in measures], request.GET)
+    months = timeline.months(assessment.fiscal_year, today, digits=digits_of(assessment.organization))
     context = {
         **_filter_context(request, assessment),
         "months": months,
@@ -197,7 +191,7 @@ def _detail_context(request: HttpRequest, measure: Measure) -> dict[str, Any]:
         "measure": measure,
         "assessment": measure.assessment,
         "rounds": rounds,
-        "period": measure_period(measure, measure.assessment.organization),
+        "period": period_text(measure),
         "status_badge": STATUS_BADGE.get(measure.status, "text-bg-secondary"),
         "tools": list(measure.target_tools.all()),
         "indicators": list(measure.target_indicators.all()),

@@ -47,6 +47,11 @@ class Organization(models.Model):
         help_text=_("The agency's code in the NACC ITAS system."),
     )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    thai_digits = models.BooleanField(
+        _("Thai digits in documents"),
+        default=True,
+        help_text=_("Periods of measures are written with Thai digits (๖๔) instead of Arabic digits (64)."),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 

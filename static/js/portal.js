@@ -79,6 +79,10 @@
   }
 
   function syncFieldStates() {
+    // A field no longer on the page (its panel was replaced) can no longer be corrected.
+    Array.from(invalid).forEach(function (id) {
+      if (!document.getElementById(id)) { invalid.delete(id); }
+    });
     document.querySelectorAll("[data-field-state]").forEach(function (state) {
       var input = document.getElementById(state.getAttribute("data-for"));
       if (!input) { return; }
@@ -160,7 +164,8 @@
       return;
     }
     var href = link.getAttribute("href");
-    if (!href || href.charAt(0) === "#" || !hasUnsaved()) { return; }
+    // A link that htmx loads into the page (a round badge opening its panel) does not leave it.
+    if (!href || href.charAt(0) === "#" || link.hasAttribute("hx-get") || !hasUnsaved()) { return; }
     event.preventDefault();
     flush().then(function () {
       if ((invalid.size || pending.size || dirtyForms.size) && !window.confirm(msg("leave", "Leave this page?"))) {
@@ -219,6 +224,28 @@
   window.addEventListener("pagehide", beaconFlush);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && pending.size) { flush(); }
+  });
+
+  // Close an inline panel (the measure list): send what is pending, then hide it in place, so the
+  // fields stay tracked and a field still marked in red keeps asking before leaving.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-panel-close]") : null;
+    if (!button) { return; }
+    var panel = button.closest(".measure-panel");
+    flush().then(function () {
+      if (panel) { panel.hidden = true; }
+    });
+  });
+
+  // Enter in a one-line field of an inline panel saves that field (it would otherwise post the
+  // panel's no-JavaScript form and leave the list).
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key !== "Enter" || !isAutosave(el) || el.tagName !== "INPUT" || !el.closest(".measure-panel")) {
+      return;
+    }
+    event.preventDefault();
+    htmx.trigger(el, "autosave");
   });
 
   window.itaAutosave = { flush: flush, state: function () {

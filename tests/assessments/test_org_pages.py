@@ -636,3 +636,33 @@ def test_simultaneous_adds_of_one_username_give_one_account_and_no_500(org_a):
     statuses = at_once([(admin, url, new_member_data(org_a)) for _ in range(4)])
     assert sorted(statuses) == [302, 422, 422, 422]
     assert User.objects.filter(username="somsri").count() == 1
+
+
+def test_admin_chooses_arabic_digits_and_the_change_is_audited(client, cast, org_a):
+    from auditlog.models import LogEntry
+
+    client.force_login(cast["org_admin"])
+    page = client.get(reverse("organizations:edit", args=[org_a.pk]))
+    assert page.context["form"]["digits"].value() == "thai"
+    r = client.post(reverse("organizations:edit", args=[org_a.pk]), {"phone": "", "digits": "arabic"})
+    assert r.status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.thai_digits is False
+    entry = LogEntry.objects.get_for_object(org_a).order_by("pk").last()
+    assert (entry.actor, entry.changes_dict["thai_digits"]) == (cast["org_admin"], ["True", "False"])
+
+
+def test_organization_edit_without_the_digits_field_keeps_the_setting(client, cast, org_a):
+    client.force_login(cast["org_admin"])
+    client.post(reverse("organizations:edit", args=[org_a.pk]), {"phone": "043"})
+    org_a.refresh_from_db()
+    assert (org_a.phone, org_a.thai_digits) == ("043", True)
+
+
+def test_organization_digits_setting_refused_to_officers_and_outsiders(client, cast, org_a):
+    for who, status in (("officer", 403), ("outsider", 404)):
+        client.force_login(cast[who])
+        r = client.post(reverse("organizations:edit", args=[org_a.pk]), {"digits": "arabic"})
+        assert r.status_code == status
+    org_a.refresh_from_db()
+    assert org_a.thai_digits is True

@@ -60,6 +60,14 @@ def _report(measure, user, month=6, result="ดำเนินการแล้
     )
 
 
+@pytest.fixture(autouse=True)
+def arabic_digits(org_a):
+    """These tests read periods in Arabic digits; the Thai-digit default has its own test below."""
+    org_a.thai_digits = False
+    org_a.save(update_fields=["thai_digits"])
+    return org_a
+
+
 @pytest.fixture
 def measure(assessment, officer, org_a):
     fw = assessment.framework
@@ -418,3 +426,22 @@ def test_list_page_offers_download_and_timeline(client, executive, measure):
     assert f'href="{export}?layout=item"' in html
     assert f'href="{export}?layout=item&amp;round=6"' in html
     assert f'href="{reverse("measures:timeline", args=[measure.assessment_id])}"' in html
+
+
+def test_workbook_writes_periods_in_thai_digits_when_the_organization_does(
+    org_a, assessment, officer, measure
+):
+    org_a.thai_digits = True
+    org_a.save(update_fields=["thai_digits"])
+    services.progress_report_save(
+        round=measure.monitoring_rounds.get(month=6),
+        result="ทำแล้ว",
+        outcome="",
+        suggestion="",
+        percent=10,
+        user=officer,
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(measures_workbook(assessment, user=officer))).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "ผลการดำเนินการ รอบ 6 เดือน (ต.ค. ๖๔ – มี.ค. ๖๕)" in texts
+    assert "ต.ค. ๖๔ – มี.ค. ๖๕" in texts

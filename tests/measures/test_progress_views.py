@@ -99,13 +99,14 @@ def test_round_save_same_content_makes_no_new_version(client, officer, round6):
     assert ProgressReport.objects.filter(round=round6).count() == 1
 
 
-def test_round_save_invalid_percent_keeps_input(client, officer, round6):
+def test_round_save_invalid_percent_is_422_and_the_other_fields_are_saved(client, officer, round6):
     client.force_login(officer)
     response = client.post(url(round6), {**REPORT, "percent": "150"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert list(response.context["form"].errors) == ["percent"]
-    assert response.context["form"]["result"].value() == "จัดอบรมแล้ว 2 ครั้ง"
-    assert ProgressReport.objects.count() == 0
+    assert response.context["form"]["percent"].value() == "150"
+    saved = ProgressReport.objects.get(round=round6)
+    assert (saved.result, saved.outcome, saved.percent) == ("จัดอบรมแล้ว 2 ครั้ง", "บุคลากรเข้าใจ", 0)
 
 
 def test_round_locked_report_shows_read_only_and_correction_makes_new_version(client, officer, round6):
@@ -330,3 +331,155 @@ def test_mine_query_count_stays_flat(client, officer, assessment):
     for n in range(2, 7):
         add_measure(n)
     assert count() == one
+
+
+# --------------------------------------------------------------------------- the list's inline panel
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+PERCENT_ERROR = "กรุณาระบุเป็นจำนวนเต็มตั้งแต่ 0 ถึง 100"
+
+
+def test_panel_htmx_get_answers_the_inline_panel_with_autosave_fields(client, officer, round6):
+    services.progress_report_save(round=round6, result="ทำแล้ว", percent=30, user=officer)
+    client.force_login(officer)
+    response = client.get(url(round6), **HTMX)
+    assert response.status_code == 200
+    assert response.templates[0].name == "progress/_panel.html"
+    html = response.content.decode()
+    assert html.count("data-autosave ") == 4
+    assert f'id="r{round6.pk}-result"' in html
+    assert f'hx-post="{url(round6)}evidence/file/" hx-encoding="multipart/form-data"' in html
+    assert response.context["form"]["percent"].value() == 30
+    assert "HX-Request" in response["Vary"]
+
+
+def test_panel_autosave_carries_one_field_and_keeps_the_others(client, officer, round6):
+    services.progress_report_save(round=round6, result="ทำแล้ว", outcome="ดีขึ้น", percent=30, user=officer)
+    client.force_login(officer)
+    response = client.post(url(round6), {"percent": "๘๐"}, **HTMX)
+    assert response.status_code == 200
+    current = ProgressReport.objects.get(round=round6, is_current=True)
+    assert (current.result, current.outcome, current.percent) == ("ทำแล้ว", "ดีขึ้น", 80)
+    html = response.content.decode()
+    assert f'id="err-r{round6.pk}-percent"' in html
+    assert f'id="err-r{round6.pk}-result"' not in html  # only the carried field is answered
+
+
+def test_panel_autosave_answers_the_round_badge_and_row_status_out_of_band(client, officer, round6):
+    client.force_login(officer)
+    response = client.post(url(round6), {"result": "จัดประชุมแล้ว"}, **HTMX)
+    html = response.content.decode()
+    assert response.context["badge"].reported is True
+    assert f"hx-swap-oob=\"outerHTML:[data-round-badge='{round6.pk}']\"" in html
+    assert f"hx-swap-oob=\"outerHTML:[data-row-status='{round6.measure_id}']\"" in html
+    assert f'id="r{round6.pk}-version" class="text-muted small" hx-swap-oob="true"' in html
+
+
+def test_panel_autosave_bad_field_is_marked_and_the_others_saved(client, officer, round6):
+    client.force_login(officer)
+    response = client.post(url(round6), {"result": "ทำแล้ว", "percent": "150"}, **HTMX)
+    assert response.status_code == 200  # htmx swaps the field states; the bad one is marked
+    html = response.content.decode()
+    assert (
+        f'data-for="r{round6.pk}-percent" data-invalid="true" hx-swap-oob="true">{PERCENT_ERROR} </div>'
+        in html
+    )
+    current = ProgressReport.objects.get(round=round6, is_current=True)
+    assert (current.result, current.percent) == ("ทำแล้ว", 0)
+
+
+def test_panel_partial_post_without_js_bad_field_is_422_and_the_others_saved(client, officer, round6):
+    services.progress_report_save(round=round6, result="เดิม", outcome="ผลลัพธ์เดิม", percent=10, user=officer)
+    client.force_login(officer)
+    response = client.post(url(round6), {"result": "ใหม่", "percent": "๑๕๐"})
+    assert response.status_code == 422
+    assert list(response.context["form"].errors) == ["percent"]
+    current = ProgressReport.objects.get(round=round6, is_current=True)
+    assert (current.result, current.outcome, current.percent) == ("ใหม่", "ผลลัพธ์เดิม", 10)
+
+
+def test_panel_autosaves_of_one_officer_make_one_version(client, officer, round6):
+    client.force_login(officer)
+    for text in ("จัด", "จัดประชุม", "จัดประชุมแล้ว"):
+        assert client.post(url(round6), {"result": text}, **HTMX).status_code == 200
+    assert list(ProgressReport.objects.filter(round=round6).values_list("version", "result")) == [
+        (1, "จัดประชุมแล้ว")
+    ]
+
+
+def test_panel_executive_reads_it_read_only_and_may_not_post(client, executive, officer, round6):
+    services.progress_report_save(round=round6, result="ผลที่รายงาน", percent=30, user=officer)
+    client.force_login(executive)
+    response = client.get(url(round6), **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "ผลที่รายงาน" in html
+    assert "data-autosave" not in html
+    assert 'id="evidence-file-form' not in html
+    assert client.post(url(round6), {"result": "แก้"}, **HTMX).status_code == 403
+    link = {"url": "https://a.example/x"}
+    assert client.post(f"{url(round6)}evidence/url/", link, **HTMX).status_code == 403
+    assert ProgressReport.objects.get(round=round6).result == "ผลที่รายงาน"
+
+
+def test_panel_outsider_gets_404_with_their_own_data_present(client, outsider, round6, report_b):
+    client.force_login(outsider)
+    assert client.get(url(round6), **HTMX).status_code == 404
+    assert client.post(url(round6), {"result": "x"}, **HTMX).status_code == 404
+    link = {"url": "https://a.example/x"}
+    assert client.post(f"{url(round6)}evidence/url/", link, **HTMX).status_code == 404
+    assert ProgressReport.objects.filter(round=round6).count() == 0
+
+
+def test_panel_evidence_upload_and_delete_answer_the_panel(client, officer, round6, media):
+    client.force_login(officer)
+    client.post(url(round6), {"result": "ทำแล้ว"}, **HTMX)
+    upload = SimpleUploadedFile("ภาพกิจกรรม.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(f"{url(round6)}evidence/file/", {"file": upload}, **HTMX)
+    assert response.status_code == 200
+    assert response.templates[0].name == "progress/_panel.html"
+    evidence = Evidence.objects.get()
+    assert "ภาพกิจกรรม.pdf" in response.content.decode()
+    response = client.post(f"/measures/work/evidence/{evidence.pk}/delete/", **HTMX)
+    assert response.status_code == 200
+    assert response.templates[0].name == "progress/_panel.html"
+    assert Evidence.objects.count() == 0
+
+
+def test_panel_evidence_error_is_shown_in_the_panel(client, officer, round6, media):
+    client.force_login(officer)
+    client.post(url(round6), {"result": "ทำแล้ว"}, **HTMX)
+    upload = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(f"{url(round6)}evidence/file/", {"file": upload}, **HTMX)
+    assert response.status_code == 200
+    assert list(response.context["file_form"].errors) == ["file"]
+    assert Evidence.objects.count() == 0
+
+
+def test_round_pages_show_the_period_in_the_organizations_digits(client, officer, assessment, org_a):
+    from datetime import date
+
+    m = services.measure_create(
+        assessment=assessment,
+        title="มาตรการมีระยะเวลา",
+        start_month=date(2021, 10, 1),
+        end_month=date(2022, 3, 1),
+        rounds=[6],
+        user=officer,
+    )
+    round_ = m.monitoring_rounds.get()
+    client.force_login(officer)
+    assert "ต.ค. ๖๔ – มี.ค. ๖๕" in client.get(url(round_)).content.decode()
+    org_a.thai_digits = False
+    org_a.save()
+    assert "ต.ค. 64 – มี.ค. 65" in client.get(url(round_)).content.decode()
+    assert "ต.ค. 64 – ก.ย. 65" in client.get(f"/measures/work/draft/{assessment.pk}/").content.decode()
+
+
+def test_panel_first_autosave_brings_the_evidence_forms_later_ones_leave_them(client, officer, round6):
+    client.force_login(officer)
+    first = client.post(url(round6), {"result": "เริ่ม"}, **HTMX).content.decode()
+    later = client.post(url(round6), {"result": "เริ่มแล้ว"}, **HTMX).content.decode()
+    assert f'<div id="r{round6.pk}-evidence" hx-swap-oob="true">' in first
+    assert f'id="evidence-file-form-{round6.pk}"' in first
+    assert f'id="r{round6.pk}-evidence"' not in later  # a chosen file is never cleared by a save

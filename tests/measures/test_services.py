@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import threading
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -212,6 +212,93 @@ def test_locked_report_is_read_only_and_a_correction_is_a_new_version(measure, o
     assert (locked.percent, locked.locked, locked.is_current) == (30, True, False)
     assert (correction.version, correction.locked) == (2, False)
     assert list(correction.evidence.values_list("url", flat=True)) == ["https://a.example/doc"]
+
+
+def test_report_partial_save_keeps_the_fields_not_given(measure, officer, org_admin):
+    report(measure, officer, result="ทำแล้ว", outcome="ดีขึ้น", percent=40)
+    round6 = measure.monitoring_rounds.get(month=6)
+    saved = services.progress_report_save(round=round6, suggestion="ควรทำต่อ", user=org_admin)
+    assert (saved.version, saved.result, saved.outcome, saved.suggestion, saved.percent) == (
+        2,
+        "ทำแล้ว",
+        "ดีขึ้น",
+        "ควรทำต่อ",
+        40,
+    )
+
+
+def test_report_first_partial_save_starts_from_empty_values(measure, officer):
+    round6 = measure.monitoring_rounds.get(month=6)
+    saved = services.progress_report_save(round=round6, percent=20, autosave=True, user=officer)
+    assert (saved.version, saved.result, saved.outcome, saved.suggestion, saved.percent) == (
+        1,
+        "",
+        "",
+        "",
+        20,
+    )
+
+
+def autosave(measure, user, **fields):
+    round6 = measure.monitoring_rounds.get(month=6)
+    return services.progress_report_save(round=round6, autosave=True, user=user, **fields)
+
+
+def test_report_autosaves_of_one_user_update_their_recent_version(measure, officer):
+    first = autosave(measure, officer, result="จัด")
+    second = autosave(measure, officer, result="จัดอบรม")
+    third = autosave(measure, officer, percent=30)
+    assert (second.pk, third.pk) == (first.pk, first.pk)
+    rows = list(ProgressReport.objects.filter(measure=measure).values_list("version", "result", "percent"))
+    assert rows == [(1, "จัดอบรม", 30)]
+
+
+def test_report_autosave_update_is_audited_with_old_and_new_values(measure, officer):
+    from auditlog.models import LogEntry
+
+    first = autosave(measure, officer, result="จัด")
+    autosave(measure, officer, result="จัดอบรม")
+    entry = LogEntry.objects.get_for_object(first).order_by("pk").last()
+    assert entry.action == LogEntry.Action.UPDATE
+    assert entry.changes_dict["result"] == ["จัด", "จัดอบรม"]
+
+
+def test_report_autosave_of_another_user_makes_a_new_version(measure, officer, org_admin):
+    autosave(measure, officer, result="จัดอบรม")
+    other = autosave(measure, org_admin, outcome="ดีขึ้น")
+    assert (other.version, other.result, other.outcome, other.reported_by) == (2, "จัดอบรม", "ดีขึ้น", org_admin)
+
+
+def test_report_autosave_after_the_window_makes_a_new_version(measure, officer):
+    first = autosave(measure, officer, result="จัดอบรม")
+    ProgressReport.objects.filter(pk=first.pk).update(
+        reported_at=first.reported_at - services.AUTOSAVE_WINDOW - timedelta(seconds=1)
+    )
+    later = autosave(measure, officer, result="จัดอบรม 2 ครั้ง")
+    assert later.version == 2
+    first.refresh_from_db()
+    assert (first.result, first.is_current) == ("จัดอบรม", False)
+
+
+def test_report_autosave_never_changes_a_locked_version(measure, officer):
+    first = autosave(measure, officer, result="ฉบับที่ใช้ในบันทึก")
+    services.progress_report_lock(report=first, user=officer)
+    correction = autosave(measure, officer, result="ฉบับแก้ไข")
+    first.refresh_from_db()
+    assert (first.result, first.locked, first.is_current) == ("ฉบับที่ใช้ในบันทึก", True, False)
+    assert (correction.version, correction.result) == (2, "ฉบับแก้ไข")
+
+
+def test_report_explicit_save_always_makes_a_new_version(measure, officer):
+    autosave(measure, officer, result="ร่าง")
+    saved = report(measure, officer, result="ฉบับสมบูรณ์")
+    assert saved.version == 2
+
+
+def test_report_autosave_of_the_same_value_changes_nothing(measure, officer):
+    first = autosave(measure, officer, result="จัดอบรม")
+    again = autosave(measure, officer, result=" จัดอบรม ")
+    assert (again.pk, again.reported_at) == (first.pk, first.reported_at)
 
 
 def test_report_percent_over_100_is_refused(measure, officer):
@@ -458,6 +545,73 @@ def test_eight_simultaneous_creates_get_numbers_1_to_8(transactional_db, framewo
         range(1, 9)
     )
     assert Measure.objects.aggregate(n=Max("number"))["n"] == 8
+
+
+def _at_once(work_items) -> list[BaseException]:
+    barrier = threading.Barrier(len(work_items))
+    errors: list[BaseException] = []
+
+    def run(work) -> None:
+        try:
+            barrier.wait(timeout=30)
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in work_items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return errors
+
+
+@pytest.fixture
+def committed_round(transactional_db, frameworks, org_a, officer):
+    from assessments import services as assessment_services
+
+    fresh = assessment_services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
+    m = services.measure_create(assessment=fresh, title="มาตรการ", rounds=[6], user=officer)
+    return m.monitoring_rounds.get()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL")
+def test_two_users_autosaving_different_fields_at_once_both_keep_them(committed_round, officer, org_admin):
+    def save(user, **fields):
+        return lambda: services.progress_report_save(
+            round=MonitoringRound.objects.get(pk=committed_round.pk), autosave=True, user=user, **fields
+        )
+
+    errors = _at_once([save(officer, result="ผลจากเจ้าหน้าที่"), save(org_admin, outcome="ผลลัพธ์จากผู้ดูแล")])
+    assert errors == []
+    current = ProgressReport.objects.get(round=committed_round, is_current=True)
+    assert (current.result, current.outcome) == ("ผลจากเจ้าหน้าที่", "ผลลัพธ์จากผู้ดูแล")
+    assert ProgressReport.objects.filter(round=committed_round, version=1).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL")
+def test_two_first_autosaves_at_once_make_one_version_1_row(committed_round, officer):
+    from django.test import Client
+
+    def post(data):
+        def work():
+            client = Client()
+            client.force_login(officer)
+            response = client.post(
+                f"/measures/work/round/{committed_round.pk}/", data, HTTP_HX_REQUEST="true"
+            )
+            assert response.status_code == 200, response.status_code
+
+        return work
+
+    errors = _at_once([post({"result": "ผลการดำเนินการ"}), post({"percent": "40"})])
+    assert errors == []
+    rows = list(
+        ProgressReport.objects.filter(round=committed_round).values_list("version", "result", "percent")
+    )
+    assert rows == [(1, "ผลการดำเนินการ", 40)]
 
 
 # --------------------------------------------------------------------------- demo

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures import services, timeline
-from measures.listing import MeasureRow, RoundBadge
+from measures.display import MeasureRow, RoundBadge
 from measures.models import Measure, MeasureStatus
 
 
@@ -171,7 +171,7 @@ def test_timeline_shows_bars_markers_and_links(client, officer, measures):
     assert f'class="tl-round is-overdue tl-at-12" href="{twelve_url}"' in html
     assert f'href="{reverse("measures:detail", args=[done.pk])}"' in html
     assert f'id="tl-measure-{done.pk}"' in html and 'tl-row is-done"' in html
-    assert "ต.ค. 64" in html and "ก.ย. 65" in html
+    assert "ต.ค. ๖๔" in html and "ก.ย. ๖๕" in html  # the default: Thai digits in documents
     assert f'href="{reverse("measures:list", args=[first.assessment_id])}"' in html
     assert 'aria-label="1. รอบ 6 เดือน: รายงานแล้ว, กำหนดส่ง 31 มีนาคม 2565"' in html
 

@@ -145,7 +145,7 @@ def test_list_round_badges_reported_and_overdue(client, officer, measure):
     (row,) = response.context["groups"][0].rows
     # every 2565 round is past: 6 reported, 12 overdue
     assert [(b.month, b.reported, b.overdue) for b in row.rounds] == [(6, True, False), (12, False, True)]
-    assert row.period == "ต.ค. 64 – มี.ค. 65"
+    assert row.period == "ต.ค. ๖๔ – มี.ค. ๖๕"  # the organization writes Thai digits (the default)
 
 
 def test_list_query_count_is_flat(client, officer, assessment, org_a, django_assert_max_num_queries):
@@ -403,3 +403,27 @@ def test_evidence_download_404_for_outsider_and_links(client, officer, outsider,
     client.force_login(officer)
     assert client.get(reverse("measures:evidence", args=[link.pk])).status_code == 404
     assert Evidence.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("thai_digits", "shown"), [(True, "ต.ค. ๖๔ – มี.ค. ๖๕"), (False, "ต.ค. 64 – มี.ค. 65")]
+)
+def test_list_writes_periods_in_the_organizations_digits(client, officer, measure, org_a, thai_digits, shown):
+    org_a.thai_digits = thai_digits
+    org_a.save()
+    client.force_login(officer)
+    for view in ("number", "tool", "item", "unit"):
+        response = client.get(reverse("measures:list", args=[measure.assessment_id]), {"view": view})
+        assert '<td class="text-nowrap" data-label="' in response.content.decode()
+        assert response.content.decode().count(shown) >= 1
+    detail = client.get(reverse("measures:detail", args=[measure.pk]))
+    assert detail.context["period"] == shown
+
+
+def test_list_round_badges_open_the_inline_panel_from_the_round_url(client, officer, measure):
+    client.force_login(officer)
+    html = client.get(reverse("measures:list", args=[measure.assessment_id])).content.decode()
+    round6 = measure.monitoring_rounds.get(month=6)
+    assert f'href="/measures/work/round/{round6.pk}/" hx-get="/measures/work/round/{round6.pk}/"' in html
+    assert 'hx-target="next .measure-panel"' in html
+    assert html.count('<tr class="measure-panel" hidden></tr>') == 1
