@@ -21,16 +21,6 @@ THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def measure(assessment, officer):
     return services.measure_create(
         assessment=assessment,
