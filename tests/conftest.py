@@ -28,6 +28,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Live-server and race-test threads close their connections when done: a persistent connection
+    # left open kept PostgreSQL from dropping the test database at the end of the run.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(scope="session")
