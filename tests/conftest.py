@@ -23,6 +23,7 @@ from measures.template_file import SHIPPED_FILE, load_templates
 from measures.template_library import measure_templates_load
 
 PASSWORD = "test-pass-1234"
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the smallest file sniffed as a PDF
 
 
 def pytest_configure(config):
@@ -64,6 +65,17 @@ def frameworks(db):
 @pytest.fixture
 def fw2565(frameworks):
     return frameworks[2565]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a temporary folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return tmp_path
 
 
 def make_org(name: str, code: str) -> Organization:

@@ -22,20 +22,9 @@ from measures import selectors, services
 from measures.models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport
 from measures.template_file import SHIPPED_FILE, load_templates
 
-from ..conftest import raised, run_at_once
+from ..conftest import PDF_BYTES, raised, run_at_once
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
 
 
 @pytest.fixture

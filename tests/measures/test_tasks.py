@@ -21,9 +21,8 @@ from assessments.models import Membership, Role, Unit
 from measures import jobs, services
 from measures.models import DailyJobRun, Evidence, ReminderSent
 from measures.tasks import send_due_reminders, sweep_orphan_evidence
-from tests.conftest import make_member, raised, run_at_once
+from tests.conftest import PDF_BYTES, make_member, raised, run_at_once
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -201,16 +200,6 @@ def test_daily_jobs_time_must_be_hh_mm(settings):
 
 
 # --------------------------------------------------------------------------- the evidence sweep
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
 
 
 def age(path, hours: float) -> None:
