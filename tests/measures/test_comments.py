@@ -24,16 +24,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def measure(assessment, officer):
-    return services.measure_create(assessment=assessment, title="มาตรการทดสอบ", rounds=[6, 12], user=officer)
-
-
-@pytest.fixture
-def round6(measure):
-    return measure.monitoring_rounds.get(month=6)
-
-
-@pytest.fixture
 def named_executive(executive):
     executive.first_name, executive.last_name = "สมชาย", "ใจดี"
     executive.save()

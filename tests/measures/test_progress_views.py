@@ -22,16 +22,6 @@ REPORT = {"result": "จัดอบรมแล้ว 2 ครั้ง", "outc
 
 
 @pytest.fixture
-def measure(assessment, officer):
-    return services.measure_create(assessment=assessment, title="มาตรการทดสอบ", rounds=[6, 12], user=officer)
-
-
-@pytest.fixture
-def round6(measure):
-    return measure.monitoring_rounds.get(month=6)
-
-
-@pytest.fixture
 def measure_b(assessment_b, outsider):
     return services.measure_create(
         assessment=assessment_b, title="มาตรการของ อบต. อื่น", rounds=[6], user=outsider

@@ -27,11 +27,6 @@ from ..conftest import PDF_BYTES, raised, run_at_once
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
 
-@pytest.fixture
-def measure(assessment, officer):
-    return services.measure_create(assessment=assessment, title="มาตรการทดสอบ", rounds=[6, 12], user=officer)
-
-
 def report(measure, officer, **content):
     values = {"result": "ดำเนินการแล้ว", "outcome": "", "suggestion": "", "percent": 50, **content}
     return services.progress_report_save(round=measure.monitoring_rounds.get(month=6), user=officer, **values)
