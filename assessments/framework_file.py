@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from . import scoring
 from .json_input import (
     MAX_SHOWN_CHARS,
-    JsonInputError,
+    DefinitionFileError,
+    TreeReader,
     as_decimal,
-    json_problems,
-    parse_json,
+    check_tree,
+    load_definition_file,
     place,
     printable,
-    read_file,
     shown,
 )
 from .models import (
@@ -170,40 +170,29 @@ class FrameworkSpec:
 # --------------------------------------------------------------------------- definitions
 
 
-class FrameworkFileError(Exception):
+class FrameworkFileError(DefinitionFileError):
     """All problems found in one definition, each as (place in the file, message)."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{where}: {message}" for where, message in problems))
 
 
 def _field(model: type[models.Model], name: str) -> Any:
     return model._meta.get_field(name)
 
 
-class _Reader:
+class _Reader(TreeReader):
     """Reads values out of the JSON tree, noting every problem instead of stopping at the first.
 
     ``unique`` collects (place, value) pairs per kind of code so duplicates are named where they occur.
     """
 
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-        self.unique: dict[str, list[tuple[str, str]]] = {}
+    array_limit = SMALL_INT_MAX
 
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append((where, message))
+    def __init__(self) -> None:
+        super().__init__()
+        self.unique: dict[str, list[tuple[str, str]]] = {}
 
     def note(self, what: str, where: str, value: str) -> None:
         if value:
             self.unique.setdefault(what, []).append((where, value))
-
-    def obj(self, node: Any, where: str) -> dict | None:
-        if isinstance(node, dict):
-            return node
-        self.fail(where, _("must be a JSON object"))
-        return None
 
     def length(self, value: str, where: str, field: tuple[type[models.Model], str] | None) -> None:
         limit = _field(*field).max_length if field else None
@@ -266,17 +255,6 @@ class _Reader:
             )
         return value
 
-    def array(self, node: dict, key: str, where: str, *, required: bool = True) -> list:
-        at = place(where, key)
-        value = node.get(key, None if required else [])
-        if not isinstance(value, list) or (required and not value):
-            self.fail(at, _("a non-empty list is required") if required else _("must be a list"))
-            return []
-        if len(value) > SMALL_INT_MAX:
-            self.fail(at, _("at most %(limit)s entries") % {"limit": SMALL_INT_MAX})
-            return []
-        return value
-
 
 def parse_framework(data: Any) -> FrameworkSpec:
     """Validate a framework definition (a parsed JSON tree) and return it typed.
@@ -284,11 +262,7 @@ def parse_framework(data: Any) -> FrameworkSpec:
     Raises FrameworkFileError with every problem and its place in the file; whatever passes fits the
     model fields, so ``services.framework_load`` cannot fail half-way on a length or a number.
     """
-    if not isinstance(data, dict):
-        raise FrameworkFileError([("$", _("the file must hold one JSON object"))])
-    tree_problems = json_problems(data)
-    if tree_problems:  # markers and broken texts would only cause confusing follow-up problems
-        raise FrameworkFileError(tree_problems)
+    data = check_tree(data, FrameworkFileError)
     r = _Reader()
     year = data.get("fiscal_year")
     if isinstance(year, bool) or not isinstance(year, int) or not 2500 <= year <= 2700:
@@ -340,15 +314,7 @@ def parse_framework(data: Any) -> FrameworkSpec:
 
 def load_framework_file(path: str | Path) -> FrameworkSpec:
     """Read and validate a definition file; problems name the file."""
-    name = printable(Path(path).name, 80)
-    try:
-        data = parse_json(read_file(path))
-    except JsonInputError as exc:
-        raise FrameworkFileError([(name, str(exc))]) from exc
-    try:
-        return parse_framework(data)
-    except FrameworkFileError as exc:
-        raise FrameworkFileError([(f"{name}: {where}", msg) for where, msg in exc.problems]) from exc
+    return load_definition_file(path, parse_framework, FrameworkFileError)
 
 
 def _check_unique(r: _Reader, pairs: list[tuple[str, str]], what: str) -> None:

@@ -5,6 +5,11 @@ int() stops at 4,300 digits with a ValueError), no duplicate keys, a nesting lim
 database cannot store (NUL, half a surrogate pair). Problems inside the tree are named by their place
 (``tools[2].weight``, ``indicator_scores.1``), and every text shown in a message is made safe for one
 line of a terminal. Used by ``framework_file`` (definition files) and ``manage.py ita_score``.
+
+The definition files of other modules (``measures.template_file``, ``measures.item_mapping``) share
+the rest of the reading here: ``DefinitionFileError`` (every problem with its place), ``TreeReader``
+(collects problems while reading values out of the tree) and ``load_definition_file`` (read, parse,
+validate, and name the file in every problem).
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -239,3 +245,94 @@ def as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS and PLAIN_NUMBER.fullmatch(value):
         return Decimal(value)
     return None
+
+
+# --------------------------------------------------------------------------- definition files
+
+_T = TypeVar("_T")
+
+
+class DefinitionFileError(Exception):
+    """All problems found in one definition file, each as (place in the file, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{where}: {message}" for where, message in problems))
+
+
+def check_tree(data: Any, error: type[DefinitionFileError]) -> dict:
+    """The parsed tree as one JSON object free of refused literals and broken texts, or ``error``."""
+    if not isinstance(data, dict):
+        raise error([("$", _("the file must hold one JSON object"))])
+    tree_problems = json_problems(data)
+    if tree_problems:  # markers and broken texts would only cause confusing follow-up problems
+        raise error(tree_problems)
+    return data
+
+
+def load_definition_file(
+    path: str | Path, parse: Callable[[Any], _T], error: type[DefinitionFileError]
+) -> _T:
+    """Read a definition file and validate it with ``parse``; every problem names the file."""
+    name = printable(Path(path).name, 80)
+    try:
+        data = parse_json(read_file(path))
+    except JsonInputError as exc:
+        raise error([(name, str(exc))]) from exc
+    try:
+        return parse(data)
+    except error as exc:
+        raise error([(f"{name}: {where}", msg) for where, msg in exc.problems]) from exc
+
+
+class TreeReader:
+    """Reads values out of a JSON tree, noting every problem instead of stopping at the first.
+
+    ``array_limit`` is the most entries a list may have unless a call says otherwise.
+    """
+
+    array_limit = 100
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append((where, message))
+
+    def obj(self, node: Any, where: str) -> dict | None:
+        if isinstance(node, dict):
+            return node
+        self.fail(where, _("must be a JSON object"))
+        return None
+
+    def known_keys(self, node: dict, where: str, keys: tuple[str, ...]) -> None:
+        """A misspelt optional key would otherwise be dropped without a word."""
+        for key in node:
+            if key not in keys:
+                self.fail(
+                    place(where, key), _("unknown key; expected one of: %(keys)s") % {"keys": ", ".join(keys)}
+                )
+
+    def file_version(self, data: dict, expected: int) -> None:
+        """The layout the file says it has (``"version"``) must be the one this portal reads."""
+        version = data.get("version")
+        if isinstance(version, bool) or version != expected:
+            self.fail(
+                "version",
+                _("unsupported file version %(value)s; this portal reads version %(version)s")
+                % {"value": shown(version), "version": expected},
+            )
+
+    def array(
+        self, node: dict, key: str, where: str, *, required: bool = True, limit: int | None = None
+    ) -> list:
+        at = place(where, key)
+        limit = self.array_limit if limit is None else limit
+        value = node.get(key, None if required else [])
+        if not isinstance(value, list) or (required and not value):
+            self.fail(at, _("a non-empty list is required") if required else _("must be a list"))
+            return []
+        if len(value) > limit:
+            self.fail(at, _("at most %(limit)s entries") % {"limit": limit})
+            return []
+        return value

@@ -80,6 +80,12 @@ def _stored(request: HttpRequest, assessment: Assessment) -> tuple[dict[str, Any
     return pending, data
 
 
+def _upload_gone(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """Back to the upload form: the previewed file expired, was replaced or changed."""
+    messages.error(request, _("The uploaded file is no longer available; please upload it again."))
+    return redirect("measures:import", assessment_pk=assessment.pk)
+
+
 def _forget(request: HttpRequest) -> None:
     pending = request.session.pop(SESSION_KEY, None)
     if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
@@ -135,8 +141,7 @@ def import_confirm(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk, write=True)
     stored = _stored(request, assessment)
     if stored is None:
-        messages.error(request, _("The uploaded file is no longer available; please upload it again."))
-        return redirect("measures:import", assessment_pk=assessment.pk)
+        return _upload_gone(request, assessment)
     pending, data = stored
     month = pending.get("round")
     result = measures_import(assessment=assessment, data=data, user=request.user, round_month=month)
@@ -154,8 +159,7 @@ def import_problems(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk, write=True)
     stored = _stored(request, assessment)
     if stored is None:
-        messages.error(request, _("The uploaded file is no longer available; please upload it again."))
-        return redirect("measures:import", assessment_pk=assessment.pk)
+        return _upload_gone(request, assessment)
     pending, data = stored
     result = measures_import(
         assessment=assessment, data=data, user=request.user, round_month=pending.get("round"), dry_run=True

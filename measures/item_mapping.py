@@ -27,12 +27,11 @@ from django.utils.translation import gettext as _
 from assessments.framework_file import FrameworkSpec
 from assessments.json_input import (
     MAX_SHOWN_CHARS,
-    JsonInputError,
-    json_problems,
-    parse_json,
-    place,
+    DefinitionFileError,
+    TreeReader,
+    check_tree,
+    load_definition_file,
     printable,
-    read_file,
     shown,
 )
 
@@ -99,12 +98,8 @@ class ItemMapping:
         return self.tools.get(code, (code,))
 
 
-class ItemMappingError(Exception):
+class ItemMappingError(DefinitionFileError):
     """All problems found in one mapping file, each as (place in the file, message)."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{where}: {message}" for where, message in problems))
 
 
 # --------------------------------------------------------------------------- drafting
@@ -140,29 +135,8 @@ def draft_item_mapping(source: VersionCodes, target: VersionCodes, notes: str = 
 # --------------------------------------------------------------------------- parsing
 
 
-class _Reader:
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append((where, message))
-
-    def known_keys(self, node: dict, where: str, keys: tuple[str, ...]) -> None:
-        for key in node:
-            if key not in keys:
-                self.fail(
-                    place(where, key), _("unknown key; expected one of: %(keys)s") % {"keys": ", ".join(keys)}
-                )
-
-    def entries(self, data: dict, key: str, *, required: bool) -> list:
-        value = data.get(key, None if required else [])
-        if not isinstance(value, list) or (required and not value):
-            self.fail(key, _("a non-empty list is required") if required else _("must be a list"))
-            return []
-        if len(value) > MAX_ENTRIES:
-            self.fail(key, _("at most %(limit)s entries") % {"limit": MAX_ENTRIES})
-            return []
-        return value
+class _Reader(TreeReader):
+    array_limit = MAX_ENTRIES
 
 
 def _year(r: _Reader, data: dict, key: str, expected: int) -> None:
@@ -187,10 +161,9 @@ def _section(
     """One list of ``{"from", "to"}`` entries; ``kind`` is str for codes, int for numbers."""
     source, target = list(source), set(target)
     out: dict[Any, tuple[Any, ...]] = {}
-    for i, node in enumerate(r.entries(data, key, required=required)):
+    for i, node in enumerate(r.array(data, key, "$", required=required)):
         where = f"{key}[{i}]"
-        if not isinstance(node, dict):
-            r.fail(where, _("must be a JSON object"))
+        if r.obj(node, where) is None:
             continue
         r.known_keys(node, where, _ENTRY_KEYS)
         code = node.get("from")
@@ -234,20 +207,10 @@ def parse_item_mapping(data: Any, source: VersionCodes, target: VersionCodes) ->
 
     Every item of ``source`` must be listed once. Raises ItemMappingError with every problem.
     """
-    if not isinstance(data, dict):
-        raise ItemMappingError([("$", _("the file must hold one JSON object"))])
-    tree_problems = json_problems(data)
-    if tree_problems:
-        raise ItemMappingError(tree_problems)
+    data = check_tree(data, ItemMappingError)
     r = _Reader()
     r.known_keys(data, "$", _TOP_KEYS)
-    version = data.get("version")
-    if isinstance(version, bool) or version != FILE_VERSION:
-        r.fail(
-            "version",
-            _("unsupported file version %(value)s; this portal reads version %(version)s")
-            % {"value": shown(version), "version": FILE_VERSION},
-        )
+    r.file_version(data, FILE_VERSION)
     _year(r, data, "from_year", source.fiscal_year)
     _year(r, data, "to_year", target.fiscal_year)
     notes = data.get("notes", "")
@@ -278,12 +241,4 @@ def parse_item_mapping(data: Any, source: VersionCodes, target: VersionCodes) ->
 
 def load_item_mapping(path: str | Path, source: VersionCodes, target: VersionCodes) -> ItemMapping:
     """Read and validate a mapping file; problems name the file."""
-    name = printable(Path(path).name, 80)
-    try:
-        data = parse_json(read_file(path))
-    except JsonInputError as exc:
-        raise ItemMappingError([(name, str(exc))]) from exc
-    try:
-        return parse_item_mapping(data, source, target)
-    except ItemMappingError as exc:
-        raise ItemMappingError([(f"{name}: {where}", msg) for where, msg in exc.problems]) from exc
+    return load_definition_file(path, lambda data: parse_item_mapping(data, source, target), ItemMappingError)

@@ -9,16 +9,16 @@ grouping reads the framework's tools and indicators once (two queries, however m
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Indicator, Item, Tool
+from assessments.models import Assessment, Indicator, Tool
 
 from .display import MeasureRow
-from .models import MeasureStatus
+from .models import Measure, MeasureStatus
 
 LAYOUTS = ("number", "tool", "item", "unit")
 FILTERS = ("unit", "status", "round", "overdue")
@@ -79,17 +79,26 @@ def _by_tool(rows: list[MeasureRow], assessment: Assessment) -> list[Group]:
     return groups
 
 
-def _by_item(rows: list[MeasureRow]) -> list[Group]:
-    items: dict[int, Item] = {}
+def _under_each(
+    rows: list[MeasureRow], related: Callable[[Measure], Iterable[Any]]
+) -> tuple[dict[int, Any], dict[int, list[MeasureRow]], list[MeasureRow]]:
+    """Each row under every object ``related`` gives for its measure (prefetched: no query): the objects
+    by pk, the rows by object pk (in row order), and the rows with no object."""
+    objects: dict[int, Any] = {}
     keys: dict[int, list[MeasureRow]] = defaultdict(list)
-    untargeted = []
+    without = []
     for row in rows:
-        targeted = list(row.measure.target_items.all())
-        for item in targeted:
-            items[item.pk] = item
-            keys[item.pk].append(row)
-        if not targeted:
-            untargeted.append(row)
+        chosen = list(related(row.measure))
+        for obj in chosen:
+            objects[obj.pk] = obj
+            keys[obj.pk].append(row)
+        if not chosen:
+            without.append(row)
+    return objects, keys, without
+
+
+def _by_item(rows: list[MeasureRow]) -> list[Group]:
+    items, keys, untargeted = _under_each(rows, lambda m: m.target_items.all())
     groups = [
         Group(f"{item.code} {item.name_th}", 1, keys[item.pk])
         for item in sorted(items.values(), key=lambda i: i.order)
@@ -101,16 +110,8 @@ def _by_item(rows: list[MeasureRow]) -> list[Group]:
 
 def _by_unit(rows: list[MeasureRow]) -> list[Group]:
     all_units = [r for r in rows if r.measure.all_units]
-    units: dict[int, Any] = {}
-    keys: dict[int, list[MeasureRow]] = defaultdict(list)
-    others = []
-    for row in rows:
-        chosen = list(row.measure.units.all())
-        for unit in chosen:
-            units[unit.pk] = unit
-            keys[unit.pk].append(row)
-        if not chosen and not row.measure.all_units:
-            others.append(row)
+    units, keys, without = _under_each(rows, lambda m: m.units.all())
+    others = [r for r in without if not r.measure.all_units]
     groups = [Group(_("All units"), 1, all_units)] if all_units else []
     groups += [
         Group(unit.name, 1, keys[unit.pk]) for unit in sorted(units.values(), key=lambda u: (u.order, u.name))

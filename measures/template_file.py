@@ -30,13 +30,11 @@ from django.utils.translation import gettext_lazy
 from assessments.framework_file import load_framework_file
 from assessments.json_input import (
     MAX_SHOWN_CHARS,
-    JsonInputError,
-    json_problems,
-    parse_json,
-    place,
+    DefinitionFileError,
+    TreeReader,
+    check_tree,
+    load_definition_file,
     printable,
-    read_file,
-    shown,
 )
 
 SHIPPED_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "measure_templates.json"
@@ -130,36 +128,12 @@ def templates_to_json(templates: Sequence[TemplateSpec], notes: str = "") -> dic
     return data
 
 
-class TemplateFileError(Exception):
+class TemplateFileError(DefinitionFileError):
     """All problems found in one template file, each as (place in the file, message)."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{where}: {message}" for where, message in problems))
 
-
-class _Reader:
+class _Reader(TreeReader):
     """Reads values out of the JSON tree, noting every problem instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append((where, message))
-
-    def obj(self, node: Any, where: str) -> dict | None:
-        if isinstance(node, dict):
-            return node
-        self.fail(where, _("must be a JSON object"))
-        return None
-
-    def known_keys(self, node: dict, where: str, keys: tuple[str, ...]) -> None:
-        """A misspelt optional key would otherwise be dropped without a word."""
-        for key in node:
-            if key not in keys:
-                self.fail(
-                    place(where, key), _("unknown key; expected one of: %(keys)s") % {"keys": ", ".join(keys)}
-                )
 
     def text(self, value: Any, where: str, limit: int, *, required: bool = True) -> str:
         if value is None and not required:
@@ -174,17 +148,6 @@ class _Reader:
                 _("at most %(limit)s characters (this one has %(length)s)")
                 % {"limit": limit, "length": len(value)},
             )
-        return value
-
-    def array(self, node: dict, key: str, where: str, *, required: bool = True, limit: int = 100) -> list:
-        at = place(where, key)
-        value = node.get(key, None if required else [])
-        if not isinstance(value, list) or (required and not value):
-            self.fail(at, _("a non-empty list is required") if required else _("must be a list"))
-            return []
-        if len(value) > limit:
-            self.fail(at, _("at most %(limit)s entries") % {"limit": limit})
-            return []
         return value
 
     def once(self, seen: set, value: Any, where: str, what: str) -> bool:
@@ -205,20 +168,10 @@ def parse_templates(data: Any) -> list[TemplateSpec]:
 
     Raises TemplateFileError with every problem and its place in the file.
     """
-    if not isinstance(data, dict):
-        raise TemplateFileError([("$", _("the file must hold one JSON object"))])
-    tree_problems = json_problems(data)
-    if tree_problems:  # markers and broken texts would only cause confusing follow-up problems
-        raise TemplateFileError(tree_problems)
+    data = check_tree(data, TemplateFileError)
     r = _Reader()
     r.known_keys(data, "$", _TOP_KEYS)
-    version = data.get("version")
-    if isinstance(version, bool) or version != FILE_VERSION:
-        r.fail(
-            "version",
-            _("unsupported file version %(value)s; this portal reads version %(version)s")
-            % {"value": shown(version), "version": FILE_VERSION},
-        )
+    r.file_version(data, FILE_VERSION)
     r.text(data.get("notes"), "notes", NOTES_MAX, required=False)
     templates = []
     codes: set[str] = set()
@@ -237,15 +190,7 @@ def parse_templates(data: Any) -> list[TemplateSpec]:
 
 def load_templates(path: str | Path) -> list[TemplateSpec]:
     """Read and validate a template file; problems name the file."""
-    name = printable(Path(path).name, 80)
-    try:
-        data = parse_json(read_file(path))
-    except JsonInputError as exc:
-        raise TemplateFileError([(name, str(exc))]) from exc
-    try:
-        return parse_templates(data)
-    except TemplateFileError as exc:
-        raise TemplateFileError([(f"{name}: {where}", msg) for where, msg in exc.problems]) from exc
+    return load_definition_file(path, parse_templates, TemplateFileError)
 
 
 def known_concepts(framework_paths: Iterable[str | Path]) -> set[str]:

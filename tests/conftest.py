@@ -6,10 +6,14 @@ database.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from assessments import services
 from assessments.demo import load_shipped_frameworks
@@ -19,6 +23,7 @@ from measures.template_file import SHIPPED_FILE, load_templates
 from measures.template_library import measure_templates_load
 
 PASSWORD = "test-pass-1234"
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the smallest file sniffed as a PDF
 
 
 def pytest_configure(config):
@@ -65,6 +70,17 @@ def fw2565(frameworks):
     return frameworks[2565]
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a temporary folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return tmp_path
+
+
 def make_org(name: str, code: str) -> Organization:
     org = Organization.objects.create(
         name=name, org_type=OrganizationType.SUBDISTRICT_MUNICIPALITY, province="ขอนแก่น", itas_code=code
@@ -72,6 +88,39 @@ def make_org(name: str, code: str) -> Organization:
     for order, unit in enumerate(["สำนักปลัด", "กองคลัง", "กองช่าง"]):
         Unit.objects.create(organization=org, name=unit, order=order)
     return org
+
+
+def run_at_once(work: Callable[[int], Any], n: int) -> list[Any]:
+    """Call ``work(0)`` ... ``work(n - 1)`` in n threads released together by a barrier (PostgreSQL races).
+
+    Each thread has its own database connection (Django opens one per thread) and closes it when done,
+    so the test database can be flushed afterwards. Returns, in thread order, what each call returned
+    or the exception it raised; a thread still running after 120 s counts as a ``TimeoutError``.
+    Use with ``transactional_db``: the threads must see committed rows.
+    """
+    barrier = threading.Barrier(n)
+    outcomes: list[Any] = [TimeoutError(f"thread {i} did not finish") for i in range(n)]
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = work(index)
+        except BaseException as exc:  # returned to the test's thread, which asserts on it
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return list(outcomes)
+
+
+def raised(outcomes: list[Any]) -> list[BaseException]:
+    """The exceptions among ``run_at_once``'s outcomes."""
+    return [o for o in outcomes if isinstance(o, BaseException)]
 
 
 def make_member(username: str, org: Organization, role: str, title: str = ""):

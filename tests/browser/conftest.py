@@ -57,17 +57,6 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """Uploaded files go to a temporary folder of the test's own."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def page_log() -> PageLog:
     return PageLog()
 

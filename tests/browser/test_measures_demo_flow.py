@@ -14,12 +14,12 @@ from playwright.sync_api import Browser, Page, expect
 from assessments.demo import DEMO_PASSWORD, seed_demo
 from assessments.models import Assessment
 from measures.models import Evidence, Measure, MeasureStatus, ProgressReport
+from tests.conftest import PDF_BYTES
 
 from .conftest import csp_violations, log_in
 
 pytestmark = pytest.mark.browser
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 

@@ -11,12 +11,12 @@ from playwright.sync_api import Page, expect
 
 from measures import services
 from measures.models import Evidence, ProgressReport
+from tests.conftest import PDF_BYTES
 
 from .conftest import csp_violations, log_in
 
 pytestmark = pytest.mark.browser
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 

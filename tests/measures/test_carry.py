@@ -4,13 +4,12 @@ and other organizations, the page, and two carries at once on PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from assessments import services as assessment_services
 from assessments.models import Assessment, Membership, Role
@@ -18,7 +17,7 @@ from measures import services
 from measures.carry import carry_preview, measures_carry_forward
 from measures.models import Measure, MeasureStatus
 
-from ..conftest import make_member
+from ..conftest import make_member, raised, run_at_once
 
 
 @pytest.fixture
@@ -253,31 +252,17 @@ def test_two_simultaneous_carries_give_one_copy_each(
     target = assessment_services.assessment_create(organization=org_a, fiscal_year=2566, user=officer)
     for n in range(3):
         services.measure_create(assessment=source, title=f"มาตรการ {n}", rounds=[6], user=officer)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
-    def work() -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.append(
-                measures_carry_forward(
-                    source=Assessment.objects.get(pk=source.pk),
-                    target=Assessment.objects.get(pk=target.pk),
-                    measure_ids=None,
-                    user=get_user_model().objects.get(pk=officer.pk),
-                )
-            )
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def work(_n: int):
+        return measures_carry_forward(
+            source=Assessment.objects.get(pk=source.pk),
+            target=Assessment.objects.get(pk=target.pk),
+            measure_ids=None,
+            user=get_user_model().objects.get(pk=officer.pk),
+        )
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    results = run_at_once(work, 2)
+    assert raised(results) == []
     assert sorted((len(r.created), len(r.skipped)) for r in results) == [(0, 3), (3, 0)]
     copies = Measure.objects.filter(assessment=target)
     assert sorted(copies.values_list("number", flat=True)) == [1, 2, 3]

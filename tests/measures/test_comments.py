@@ -3,14 +3,13 @@ author takes a comment back within 15 minutes; outsiders get 404 everywhere (iss
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,17 +18,9 @@ from assessments.models import Membership
 from measures import comment_services, services
 from measures.models import MeasureComment
 
+from ..conftest import raised, run_at_once
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def measure(assessment, officer):
-    return services.measure_create(assessment=assessment, title="มาตรการทดสอบ", rounds=[6, 12], user=officer)
-
-
-@pytest.fixture
-def round6(measure):
-    return measure.monitoring_rounds.get(month=6)
 
 
 @pytest.fixture
@@ -405,30 +396,13 @@ def test_delete_and_resolve_at_once_one_wins_the_other_is_told(
     fresh = assessment_services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
     m = services.measure_create(assessment=fresh, title="มาตรการ", user=officer)
     c = comment_services.comment_add(measure=m, text="ความเห็น", user=named_executive)
-    barrier = threading.Barrier(2)
-    refused: list[str] = []
-    errors: list[BaseException] = []
-
-    def work(call) -> None:
-        try:
-            barrier.wait(timeout=30)
-            call()
-        except ValidationError as exc:
-            refused.extend(exc.messages)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
     calls = [
         lambda: comment_services.comment_delete(comment=c, user=named_executive),
         lambda: comment_services.comment_resolve(comment=c, user=officer),
     ]
-    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = run_at_once(lambda n: calls[n](), 2)
+    refused = [m for o in outcomes if isinstance(o, ValidationError) for m in o.messages]
+    errors = [o for o in raised(outcomes) if not isinstance(o, ValidationError)]
     assert errors == []
     stored = MeasureComment.objects.filter(pk=c.pk).first()
     if stored is None:

@@ -27,21 +27,8 @@ from measures import services
 from measures.excel import measures_workbook
 from measures.models import MeasureStatus
 
-HEADERS = [
-    "ลำดับ",
-    "มาตรการ",
-    "ตัวชี้วัด/ข้อที่มุ่งแก้ไข",
-    "แนวทางปฏิบัติ",
-    "ขั้นตอนหรือวิธีการ",
-    "ผู้รับผิดชอบ",
-    "ระยะเวลาดำเนินการ",
-    "การกำกับติดตาม",
-    "ผลการดำเนินการ",
-    "ผลลัพธ์",
-    "ข้อเสนอแนะ",
-    "ร้อยละความสำเร็จ",
-    "สถานะ",
-]
+from .workbooks import EXPORT_HEADER
+
 PLAN_TITLE = "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. 2565"
 
 
@@ -108,10 +95,10 @@ def test_workbook_titles_and_header_read_back(assessment, officer, measure):
     assert rows[0][0] == "เทศบาลตำบลทดสอบ"
     assert rows[1][0] == PLAN_TITLE
     assert rows[2][0] == "ผลการดำเนินการ รอบ 6 เดือน (ต.ค. 64 – มี.ค. 65)"
-    assert rows[3] == HEADERS
+    assert rows[3] == EXPORT_HEADER
     wb, ws = _openpyxl(content)
     assert wb.sheetnames == ["มาตรการ"]
-    assert [c.value for c in ws[4]] == HEADERS
+    assert [c.value for c in ws[4]] == EXPORT_HEADER
     assert {str(r) for r in ws.merged_cells.ranges} >= {"A1:M1", "A2:M2", "A3:M3"}
 
 
@@ -145,7 +132,7 @@ def test_workbook_all_units_and_status_label(assessment, officer):
     _measure(assessment, officer, title="ทุกกอง", all_units=True, status=MeasureStatus.DONE, rounds=[12])
     _names, rows = _calamine(measures_workbook(assessment, user=officer))
     # nothing reported: no round title row, the header is the third row
-    assert rows[2] == HEADERS
+    assert rows[2] == EXPORT_HEADER
     assert rows[3][5] == "ทุกหน่วยงาน"
     assert rows[3][7] == "รอบ 12 เดือน"
     assert rows[3][8:12] == ["", "", "", ""]
@@ -169,7 +156,7 @@ def test_workbook_round_without_report_keeps_columns_empty(assessment, officer, 
     _report(measure, officer, month=6)
     _names, rows = _calamine(measures_workbook(assessment, user=officer, round_month=3))
     assert rows[2][0] == "ผลการดำเนินการ รอบ 3 เดือน (ต.ค. 64 – ธ.ค. 64)"
-    assert rows[3] == HEADERS
+    assert rows[3] == EXPORT_HEADER
     assert rows[4][8:12] == ["", "", "", ""]
 
 
@@ -407,7 +394,7 @@ def test_export_view_executive_may_download(client, executive, measure):
     response = client.get(reverse("measures:export", args=[measure.assessment_id]), {"round": "x"})
     assert response.status_code == 200
     _names, rows = _calamine(response.content)
-    assert rows[2] == HEADERS  # an unknown round is the default: nothing reported, no round row
+    assert rows[2] == EXPORT_HEADER  # an unknown round is the default: nothing reported, no round row
     assert rows[3][1] == "ประชุมชี้แจงแผนงบประมาณ"
 
 

@@ -4,14 +4,13 @@ bad workbooks and command lines (exit 1 / exit 2, nothing written)."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date
 from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import translation
 
 from assessments.access import SystemActor
@@ -20,6 +19,7 @@ from measures import services
 from measures.import_services import measures_import
 from measures.models import Measure, MeasureStatus, ProgressReport
 
+from ..conftest import raised, run_at_once
 from .workbooks import exported_style, xlsx
 
 ROW_1 = [
@@ -480,28 +480,18 @@ def test_four_simultaneous_imports_of_one_file_never_duplicate(transactional_db,
     fresh = assessment_services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
     data = xlsx([["ลำดับ", "มาตรการ", "ผู้รับผิดชอบ"], [1, "ก", "กองคลัง"], [2, "ข", "กองช่าง"], ["", "", ""]])
     data_titles = xlsx([["มาตรการ", "ผู้รับผิดชอบ"], ["ค", "กองคลัง"]])
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-    results = []
 
-    def work(n: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            with translation.override("th"):
-                assessment = Assessment.objects.get(pk=fresh.pk)
-                results.append(measures_import(assessment=assessment, data=data, user=officer))
-                results.append(measures_import(assessment=assessment, data=data_titles, user=officer))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def work(n: int) -> tuple:
+        with translation.override("th"):
+            assessment = Assessment.objects.get(pk=fresh.pk)
+            return (
+                measures_import(assessment=assessment, data=data, user=officer),
+                measures_import(assessment=assessment, data=data_titles, user=officer),
+            )
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    outcomes = run_at_once(work, 4)
+    assert raised(outcomes) == []
+    results = [result for pair in outcomes for result in pair]
     assert all(r.written and not r.errors for r in results)
     titles = Measure.objects.filter(assessment=fresh).order_by("title").values_list("title", flat=True)
     assert list(titles) == ["ก", "ข", "ค"]

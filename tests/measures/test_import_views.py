@@ -92,6 +92,15 @@ def test_import_confirm_refuses_a_file_changed_after_preview(client, officer, as
     assert Measure.objects.count() == 0
 
 
+@pytest.mark.parametrize(("name", "method"), [("import_confirm", "post"), ("import_problems", "get")])
+def test_import_pages_without_a_previewed_file_send_back_to_upload(client, officer, assessment, name, method):
+    client.force_login(officer)
+    response = getattr(client, method)(reverse(f"measures:{name}", args=[assessment.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("measures:import", args=[assessment.pk]), 302)]
+    assert [str(m) for m in response.context["messages"]] == ["ไม่พบไฟล์ที่อัปโหลดไว้แล้ว กรุณาอัปโหลดใหม่อีกครั้ง"]
+    assert Measure.objects.count() == 0
+
+
 def test_import_rejects_files_over_the_limit(client, officer, assessment):
     client.force_login(officer)
     response = upload(client, assessment, b"x" * (import_views.MAX_UPLOAD + 1))

@@ -8,13 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from measures import services
 from measures.models import Evidence, Measure, MonitoringRound, ProgressReport
-
-
-@pytest.fixture
-def measure(assessment, officer):
-    return services.measure_create(assessment=assessment, title="มาตรการทดสอบ", rounds=[6, 12], user=officer)
 
 
 def test_measure_number_is_unique_per_assessment(measure):

@@ -16,28 +16,9 @@ from assessments.models import Membership, Unit
 from measures import services
 from measures.models import Evidence, Measure, ProgressReport
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from ..conftest import PDF_BYTES
+
 REPORT = {"result": "จัดอบรมแล้ว 2 ครั้ง", "outcome": "บุคลากรเข้าใจ", "suggestion": "", "percent": "50"}
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def measure(assessment, officer):
-    return services.measure_create(assessment=assessment, title="มาตรการทดสอบ", rounds=[6, 12], user=officer)
-
-
-@pytest.fixture
-def round6(measure):
-    return measure.monitoring_rounds.get(month=6)
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -21,7 +20,7 @@ from measures.audit import task_context
 from measures.context_processors import reminders as reminders_processor
 from measures.models import MeasureStatus, ReminderKind, ReminderSent
 from measures.reminders import due_label
-from tests.conftest import make_member
+from tests.conftest import make_member, raised, run_at_once
 
 TODAY = date(2026, 3, 24)
 
@@ -382,25 +381,8 @@ def test_reminders_four_simultaneous_runs_send_once(transactional_db, frameworks
     fresh = assessment_services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
     member("treasury", org_a, Role.OFFICER, "กองคลัง")
     measure_due(fresh, officer, TODAY + timedelta(days=7), title="ก", units=[unit(org_a, "กองคลัง")])
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-    summaries = []
-
-    def work() -> None:
-        try:
-            barrier.wait(timeout=30)
-            summaries.append(reminders.send_due_reminders(today=TODAY))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    summaries = run_at_once(lambda _n: reminders.send_due_reminders(today=TODAY), 4)
+    assert raised(summaries) == []
     assert len(mail.outbox) == 1
     assert ReminderSent.objects.count() == 1
     assert sorted((s.messages, s.skipped, s.failed) for s in summaries) == [(0, 1, 0)] * 3 + [(1, 0, 0)]

@@ -4,7 +4,6 @@ reports, evidence sniffing, measures from templates, roles and other organizatio
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 from datetime import date, timedelta
 
@@ -12,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Max
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
@@ -23,23 +22,9 @@ from measures import selectors, services
 from measures.models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport
 from measures.template_file import SHIPPED_FILE, load_templates
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from ..conftest import PDF_BYTES, raised, run_at_once
+
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def measure(assessment, officer):
-    return services.measure_create(assessment=assessment, title="มาตรการทดสอบ", rounds=[6, 12], user=officer)
 
 
 def report(measure, officer, **content):
@@ -521,26 +506,13 @@ def test_eight_simultaneous_creates_get_numbers_1_to_8(transactional_db, framewo
     from assessments import services as assessment_services
 
     fresh = assessment_services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
 
-    def work(n: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            services.measure_create(
-                assessment=Assessment.objects.get(pk=fresh.pk), title=f"ม {n}", user=officer
-            )
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def work(n: int):
+        return services.measure_create(
+            assessment=Assessment.objects.get(pk=fresh.pk), title=f"ม {n}", user=officer
+        )
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    assert raised(run_at_once(work, 8)) == []
     assert sorted(Measure.objects.filter(assessment=fresh).values_list("number", flat=True)) == list(
         range(1, 9)
     )
@@ -548,24 +520,8 @@ def test_eight_simultaneous_creates_get_numbers_1_to_8(transactional_db, framewo
 
 
 def _at_once(work_items) -> list[BaseException]:
-    barrier = threading.Barrier(len(work_items))
-    errors: list[BaseException] = []
-
-    def run(work) -> None:
-        try:
-            barrier.wait(timeout=30)
-            work()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in work_items]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return errors
+    """Each of ``work_items`` in its own thread, released together; the exceptions they raised."""
+    return raised(run_at_once(lambda n: work_items[n](), len(work_items)))
 
 
 @pytest.fixture

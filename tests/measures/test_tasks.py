@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks_db.models import DBTaskResult
@@ -22,9 +21,8 @@ from assessments.models import Membership, Role, Unit
 from measures import jobs, services
 from measures.models import DailyJobRun, Evidence, ReminderSent
 from measures.tasks import send_due_reminders, sweep_orphan_evidence
-from tests.conftest import make_member
+from tests.conftest import PDF_BYTES, make_member, raised, run_at_once
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -204,16 +202,6 @@ def test_daily_jobs_time_must_be_hh_mm(settings):
 # --------------------------------------------------------------------------- the evidence sweep
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
 def age(path, hours: float) -> None:
     then = (timezone.now() - timedelta(hours=hours)).timestamp()
     os.utime(path, (then, then))
@@ -278,25 +266,12 @@ def test_sweep_task_on_the_immediate_backend(settings, media, db):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent unique inserts need PostgreSQL")
 def test_scheduler_four_simultaneous_instances_enqueue_once(settings, transactional_db):
     settings.TASKS = DATABASE
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-    results = []
 
-    def work(n: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.append(jobs.scheduler_tick(local("2026-03-24T07:00"), at=time(7, 0), source=f"i{n}"))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def work(n: int):
+        return jobs.scheduler_tick(local("2026-03-24T07:00"), at=time(7, 0), source=f"i{n}")
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    results = run_at_once(work, 4)
+    assert raised(results) == []
     assert sum(r is not None for r in results) == 1
     assert DailyJobRun.objects.count() == 1
     assert DBTaskResult.objects.count() == 2

@@ -14,17 +14,7 @@ from django.urls import reverse
 from measures import services
 from measures.models import Evidence, Measure, MeasureStatus
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
+from ..conftest import PDF_BYTES
 
 
 def _measure(assessment, user, title="ประชุมชี้แจงแผนงบประมาณ", **kwargs) -> Measure:
