@@ -1,23 +1,25 @@
 """Importing a measure table in the browser: upload → preview (every row and problem) → confirm → summary.
 
 The same engine as ``manage.py import_measures`` (``import_services.measures_import``). The uploaded
-file waits in a private temporary folder under a random token kept in the session with its SHA-256,
-so what is confirmed is exactly the file that was previewed.
+file waits in the default storage under ``imports/pending/<random token>`` (never served: only these
+views read it), the token kept in the session with the file's SHA-256, so what is confirmed is exactly
+the file that was previewed, whichever server instance answers. A preview never confirmed is removed
+by the daily sweep (``jobs.sweep_stale_imports``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import tempfile
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,14 +31,13 @@ from openpyxl.styles import Alignment, Font
 from assessments.exports import _put
 from assessments.models import Assessment
 
-from .import_services import ImportResult, measures_import, problems_sorted
+from .import_services import ImportResult, measures_import, pending_name, problems_sorted
 from .models import RoundMonth
 from .views import _assessment
 
 MAX_UPLOAD = 10 * 1024 * 1024
 SESSION_KEY = "measure_import"
 ROUNDS = RoundMonth.choices
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "ita-measure-imports"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -72,7 +73,8 @@ def _stored(request: HttpRequest, assessment: Assessment) -> tuple[dict[str, Any
     if not token.isalnum():
         return None
     try:
-        data = (UPLOAD_DIR / token).read_bytes()
+        with default_storage.open(pending_name(token), "rb") as fh:
+            data = fh.read()
     except OSError:
         return None
     if hashlib.sha256(data).hexdigest() != pending.get("sha256"):
@@ -89,7 +91,7 @@ def _upload_gone(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 def _forget(request: HttpRequest) -> None:
     pending = request.session.pop(SESSION_KEY, None)
     if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
-        (UPLOAD_DIR / pending["token"]).unlink(missing_ok=True)
+        default_storage.delete(pending_name(pending["token"]))
 
 
 def _context(assessment: Assessment, result: ImportResult | None, **extra: Any) -> dict[str, Any]:
@@ -114,9 +116,8 @@ def import_upload(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         _forget(request)
-        UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
         token = secrets.token_hex(16)
-        (UPLOAD_DIR / token).write_bytes(data)
+        default_storage.save(pending_name(token), ContentFile(data))
         request.session[SESSION_KEY] = {
             "assessment": assessment.pk,
             "token": token,

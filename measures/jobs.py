@@ -21,6 +21,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .import_services import PENDING_DIR
 from .models import DailyJobRun, Evidence
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,27 @@ def _walk(storage: Storage, top: str) -> list[str]:
     for d in dirs:
         names.extend(_walk(storage, posixpath.join(top, d)))
     return names
+
+
+def sweep_stale_imports(
+    *, now: datetime | None = None, storage: Storage | None = None, min_age: timedelta = ORPHAN_MIN_AGE
+) -> list[str]:
+    """Delete previewed import uploads (``imports/pending/``) older than ``min_age``: previews that
+    were never confirmed or cancelled. Returns the deleted names."""
+    storage = storage or default_storage
+    now = now or timezone.now()
+    deleted = []
+    for name in _walk(storage, PENDING_DIR):
+        try:
+            modified = storage.get_modified_time(name)
+        except FileNotFoundError:
+            continue
+        if now - modified >= min_age:
+            storage.delete(name)
+            deleted.append(name)
+    if deleted:
+        logger.info("Deleted %s stale import upload(s)", len(deleted))
+    return deleted
 
 
 def sweep_orphan_evidence(

@@ -27,5 +27,6 @@ def send_due_reminders(day: str | None = None) -> dict[str, Any]:
 
 @task()
 def sweep_orphan_evidence() -> dict[str, Any]:
-    """Delete evidence files that no row refers to and that are older than a day."""
-    return {"deleted": jobs.sweep_orphan_evidence()}
+    """Delete evidence files that no row refers to, and previewed imports never confirmed, older than
+    a day."""
+    return {"deleted": jobs.sweep_orphan_evidence(), "stale_imports": jobs.sweep_stale_imports()}

@@ -5,15 +5,23 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from measures import import_views, services
+from measures import import_services, import_views, services
 from measures.models import Measure, ProgressReport
 
 from .test_import_command import ROW_1, ROW_2
 from .workbooks import exported_style, xlsx
+
+
+@pytest.fixture(autouse=True)
+def _media(media):
+    """Previewed uploads wait in the default storage: a temporary folder of the test's own."""
+    return media
 
 
 def upload(client, assessment, data: bytes, name="plan.xlsx", **extra):
@@ -86,7 +94,9 @@ def test_import_confirm_refuses_a_file_changed_after_preview(client, officer, as
     client.force_login(officer)
     upload(client, assessment, exported_style([ROW_1]))
     token = client.session[import_views.SESSION_KEY]["token"]
-    (import_views.UPLOAD_DIR / token).write_bytes(exported_style([ROW_1, ROW_2]))
+    name = import_services.pending_name(token)
+    default_storage.delete(name)
+    assert default_storage.save(name, ContentFile(exported_style([ROW_1, ROW_2]))) == name
     response = client.post(reverse("measures:import_confirm", args=[assessment.pk]))
     assert response.status_code == 302
     assert Measure.objects.count() == 0
@@ -133,3 +143,13 @@ def test_import_pages_executive_gets_403(client, executive, assessment, name, me
     client.force_login(executive)
     assert _call(client, name, method, assessment).status_code == 403
     assert Measure.objects.count() == 0
+
+
+def test_import_confirm_removes_the_previewed_file(client, officer, assessment, media):
+    client.force_login(officer)
+    upload(client, assessment, exported_style([ROW_1]))
+    name = import_services.pending_name(client.session[import_views.SESSION_KEY]["token"])
+    assert default_storage.exists(name)
+    client.post(reverse("measures:import_confirm", args=[assessment.pk]))
+    assert Measure.objects.count() == 1
+    assert not default_storage.exists(name)

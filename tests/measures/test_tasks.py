@@ -259,7 +259,7 @@ def test_sweep_task_on_the_immediate_backend(settings, media, db):
     orphan = default_storage.save("evidence/9/orphan.pdf", SimpleUploadedFile("o", PDF_BYTES))
     age(media / orphan, 48)
     result = sweep_orphan_evidence.enqueue()
-    assert result.return_value == {"deleted": [orphan]}
+    assert result.return_value == {"deleted": [orphan], "stale_imports": []}
     assert not default_storage.exists(orphan)
 
 
@@ -309,3 +309,13 @@ def test_enqueue_daily_jobs_dry_run_leaves_out_what_was_sent(settings, due_in_se
     assert capsys.readouterr().out.splitlines() == [
         f"dry run: 0 message(s) for {timezone.localdate().isoformat()}, nothing enqueued"
     ]
+
+
+def test_sweep_deletes_previewed_imports_older_than_a_day(media, db):
+    old = default_storage.save("imports/pending/aaa", SimpleUploadedFile("a", b"x"))
+    young = default_storage.save("imports/pending/bbb", SimpleUploadedFile("b", b"x"))
+    age(media / old, 25)
+    age(media / young, 23)
+    assert jobs.sweep_stale_imports() == [old]
+    assert not default_storage.exists(old)
+    assert default_storage.exists(young)
