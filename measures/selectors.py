@@ -10,20 +10,17 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from assessments.models import WRITER_ROLES, Assessment, Membership
 
 from .comment_selectors import open_comments_count
-from .models import Evidence, Measure, MeasureStatus, MonitoringRound, ProgressReport
+from .models import Measure, MeasureStatus, MonitoringRound, ProgressReport
 
 #: The in-app reminders' window: rounds due within this many days (and every overdue one).
 DUE_SOON_DAYS = 14
 
 
 def current_reports() -> Prefetch:
-    """Each round's current report as ``round.current_reports`` (a list of 0 or 1), with evidence."""
+    """Each round's current report as ``round.current_reports`` (a list of 0 or 1). Its evidence is
+    not read here: lists, badges, the timeline and the export show none (the round panel reads it)."""
     return Prefetch(
-        "reports",
-        queryset=ProgressReport.objects.filter(is_current=True).prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
-        ),
-        to_attr="current_reports",
+        "reports", queryset=ProgressReport.objects.filter(is_current=True), to_attr="current_reports"
     )
 
 
@@ -49,8 +46,8 @@ def measures_for_user(user: Any, assessment: Assessment) -> QuerySet[Measure]:
     """The measures of a year's assessment, numbered order, with everything a list shows.
 
     A fixed number of queries however many measures and rounds: targets, units, the responsible
-    person, each round with its current report (``round.current_reports``, a list of 0 or 1) and
-    that report's evidence are prefetched; ``open_comments`` counts the comments not done yet.
+    person and each round with its current report (``round.current_reports``, a list of 0 or 1) are
+    prefetched; ``open_comments`` counts the comments not done yet.
     """
     return _with_list_data(Measure.objects.for_user(user), assessment).annotate(
         open_comments=open_comments_count()
