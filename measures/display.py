@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.models import Organization
@@ -55,11 +57,38 @@ def period_text(measure: Measure) -> str:
 
 @dataclass(frozen=True)
 class RoundBadge:
+    """A round as the list shows it. Its text, title, colour and link are worked out here rather than
+    in the template: a year of 300 measures × 4 rounds renders 1,200 badges, and template tags cost
+    about twenty times a Python call each."""
+
     pk: int
     month: int
     due_date: date
     reported: bool
     overdue: bool
+
+    @property
+    def css(self) -> str:
+        if self.reported:
+            return "text-bg-success"
+        return "text-bg-danger" if self.overdue else "text-bg-light border"
+
+    @property
+    def text(self) -> str:
+        name = _("%(month)s mo.") % {"month": self.month}
+        if self.reported:
+            return f"{name} ✓"
+        due = format_date(self.due_date, "short")
+        return f"{name} · {_('overdue')} {due}" if self.overdue else f"{name} · {due}"
+
+    @property
+    def title(self) -> str:
+        state = _("Reported") if self.reported else _("Overdue") if self.overdue else _("Due date")
+        return f"{state} · {_('Open the progress report')}"
+
+    @cached_property
+    def url(self) -> str:  # read twice by the badge (href and hx-get)
+        return reverse("progress:round", args=[self.pk])
 
 
 @dataclass
