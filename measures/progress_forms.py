@@ -96,3 +96,15 @@ class EvidenceUrlForm(forms.Form):
         max_length=500,
         error_messages={"required": _("Enter a link that starts with http:// or https://.")},
     )
+
+
+class DueDateForm(forms.Form):
+    """A round's own due date (the browser's date picker sends YYYY-MM-DD)."""
+
+    due_date = forms.DateField(
+        label=_("Due date"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+        ),
+    )

@@ -31,7 +31,7 @@ from . import selectors, services
 from .comment_selectors import comment_panel
 from .display import measure_row, period_for, period_text, round_badge
 from .models import Evidence, Measure, MonitoringRound
-from .progress_forms import REPORT_FIELDS, EvidenceFileForm, EvidenceUrlForm, ProgressReportForm
+from .progress_forms import REPORT_FIELDS, DueDateForm, EvidenceFileForm, EvidenceUrlForm, ProgressReportForm
 from .rounds import fiscal_year_months
 from .selectors import current_reports
 from .template_file import TemplateSpec
@@ -83,6 +83,7 @@ def _round_context(
         "overdue": current is None and round.due_date < timezone.localdate(),
         "comments": comment_panel(request.user, round.measure, round),
         "badge": round_badge(round, current is not None, timezone.localdate()),
+        "due_form": DueDateForm(initial={"due_date": round.due_date}, auto_id=ids),
     }
 
 
@@ -94,6 +95,26 @@ def _round_page(request: HttpRequest, round: MonitoringRound, *, status: int = 2
     response = render(request, template, context, status=200 if is_htmx(request) else status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_POST
+def round_due_date_edit(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """Move a round's due date; the round page shows the result (or why the date was refused)."""
+    round = _round(request, round_pk, write=True)
+    form = DueDateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_due_date_set(
+                round=round, due_date=form.cleaned_data["due_date"], user=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The due date is saved."))
+    else:
+        messages.error(request, " ".join(form.errors.get("due_date", [])))
+    return redirect("progress:round", round_pk=round.pk)
 
 
 @login_required

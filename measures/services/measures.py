@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from assessments.access import person_of, require_write
 from assessments.models import Assessment, Indicator, Item, Membership, Tool, Unit
 from assessments.services import UNSET, _assessment_locked
+from ita_portal.thai import fiscal_year_bounds, format_date
 
 from ..models import Evidence, Measure, MeasureStatus, MonitoringRound
 from ..rounds import ROUND_MONTHS, fiscal_year_months, round_due_date
@@ -317,10 +318,24 @@ def measure_delete(*, measure: Measure, user: Any) -> None:
 
 @transaction.atomic
 def round_due_date_set(*, round: MonitoringRound, due_date: date, user: Any) -> MonitoringRound:
-    """Move a round's due date (e.g. the agency's own deadline before the NACC's)."""
+    """Move a round's due date (e.g. the agency's own deadline before the NACC's).
+
+    The date stays between the start of the measure's fiscal year and five years after its end: a
+    report is never due before its year began, and a date centuries off is a Buddhist-era year typed
+    into a Christian-era date (2565 for 2022).
+    """
     require_write(user, round.organization_id)
     measure = _measure_locked(round.measure)
     fresh = MonitoringRound.objects.get(pk=round.pk, measure=measure)
+    first, last = fiscal_year_bounds(measure.assessment.fiscal_year)
+    latest = last.replace(year=last.year + 5)
+    if not first <= due_date <= latest:
+        raise ValidationError(
+            {
+                "due_date": _("The due date must be between %(first)s and %(last)s.")
+                % {"first": format_date(first), "last": format_date(latest)}
+            }
+        )
     if fresh.due_date != due_date:
         fresh.due_date = due_date
         fresh.full_clean(exclude=["organization", "measure"], validate_constraints=False)
