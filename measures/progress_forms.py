@@ -105,6 +105,6 @@ class DueDateForm(forms.Form):
         label=_("Due date"),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(
-            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+            attrs={"type": "date", "class": "form-control form-control-sm w-auto"}, format="%Y-%m-%d"
         ),
     )
