@@ -29,7 +29,6 @@ from assessments.services import _assessment_locked
 
 from . import services
 from .importer import (
-    UNIT_LIKE,
     ParsedMeasure,
     ParsedWorkbook,
     Problem,
@@ -226,8 +225,11 @@ class _Planner:
             want["target_items"] = list(dict.fromkeys(items))
         if p.responsible is not None:
             units, unmatched = match_units(p.responsible, self.units)
+            # Every name that is not a unit is listed, except one the measure already keeps as another
+            # party (a re-import of the exported file warns about nothing it wrote itself).
+            known = {squash(line) for line in (measure.other_parties if measure else "").splitlines()}
             for name in unmatched:
-                if squash(name).startswith(UNIT_LIKE):
+                if squash(name) not in known:
                     self.problem(
                         p,
                         "responsible",

@@ -220,7 +220,6 @@ _UNIT_SUFFIXES = (
     "อบต",
     "ทต.",
 )
-UNIT_LIKE = ("สำนัก", "กอง", "ฝ่าย", "หน่วย", "งาน", "ส่วน")
 
 
 def unit_key(name: str) -> str:

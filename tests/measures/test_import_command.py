@@ -87,7 +87,17 @@ def test_import_command_creates_measures_with_units_targets_and_report(assessmen
         "unchanged": 0,
         "errors": [],
     }
-    assert answer["warnings"] == []
+    # A name that is not a unit is kept as another party and listed once; a re-import lists nothing.
+    assert answer["warnings"] == [
+        {
+            "sheet": "มาตรการ",
+            "row": 5,
+            "column": "F",
+            "message": "“คณะกรรมการติดตามแผน” ไม่ใช่สำนัก/กองของหน่วยงานนี้ จึงบันทึกไว้เป็นผู้รับผิดชอบอื่น",
+        }
+    ]
+    again = json.loads(run(path, "--org", "T-0001", "--year", 2565, "--json")[1])
+    assert (again["unchanged"], again["warnings"]) == (2, [])
     first, second = Measure.objects.filter(assessment=assessment).order_by("number")
     assert (first.number, first.title, first.guideline) == (1, ROW_1[1], "ประชุมชี้แจงทุกกอง")
     assert first.steps == ["จัดประชุมชี้แจง", "เผยแพร่สรุปแผน"]
@@ -229,7 +239,7 @@ def test_import_unmatched_unit_is_kept_and_warned(assessment, officer):
     assert [u.name for u in measure.units.all()] == ["สำนักปลัด"]
     assert measure.other_parties == "กองการศึกษา"
     assert [(p.row, p.column, p.message) for p in result.warnings] == [
-        (2, "B", "“กองการศึกษา” ไม่ใช่หน่วยงานขององค์กรนี้ จึงบันทึกไว้เป็นผู้รับผิดชอบอื่น")
+        (2, "B", "“กองการศึกษา” ไม่ใช่สำนัก/กองของหน่วยงานนี้ จึงบันทึกไว้เป็นผู้รับผิดชอบอื่น")
     ]
 
 
