@@ -1,6 +1,6 @@
 """The shared cast: officer, executive and admin of organization A; an outsider of organization B.
 
-The shipped framework versions (2565-2569) and the measure template library are loaded once per test
+The shipped framework versions (2563-2569) and the measure template library are loaded once per test
 database.
 """
 

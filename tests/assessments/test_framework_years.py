@@ -1,4 +1,6 @@
-"""The provisional 2567-2569 framework files: their shape, and concept keys that carry across years."""
+"""The provisional 2567-2569 framework files: their shape, and concept keys that carry across years.
+
+2563 and 2564 (prior years, letter bands) have their own tests in test_framework_prior_years.py."""
 
 from __future__ import annotations
 
@@ -131,12 +133,26 @@ def test_integrity_measures_are_carried_to_2569_o25_and_o26():
     assert c68["O1"].replaces_concepts == c69["O1"].replaces_concepts == ("org_structure", "authority_duties")
 
 
-def test_shipped_frameworks_load_all_five_years(db):
+def test_shipped_frameworks_load_all_seven_years(db):
     results = load_shipped_frameworks()
-    assert [r.version.fiscal_year for r in results] == [2565, 2566, 2567, 2568, 2569]
-    assert [r.version.status for r in results] == ["verified"] + ["provisional"] * 4
+    assert [r.version.fiscal_year for r in results] == [2563, 2564, 2565, 2566, 2567, 2568, 2569]
+    assert [r.version.status for r in results] == ["provisional"] * 2 + ["verified"] + ["provisional"] * 4
     counts = {r.version.fiscal_year: r.version.items.count() for r in results}
-    assert counts == {2565: 88, 2566: 88, 2567: 86, 2568: 71, 2569: 71}
+    assert counts == {2563: 88, 2564: 88, 2565: 88, 2566: 88, 2567: 86, 2568: 71, 2569: 71}
+
+
+def test_start_form_never_defaults_to_a_prior_year(frameworks):
+    """Prior years are offered last; with no framework for the current year the newest year is the default."""
+    from assessments.forms import AssessmentCreateForm
+
+    years = selectors.framework_years()
+    assert years[0] == 2569 and years[-2:] == [2564, 2563]
+    form = AssessmentCreateForm(organizations=[], years=years, current_year=2570)
+    assert [value for value, _label in form.fields["fiscal_year"].choices] == years
+    assert form.fields["fiscal_year"].initial == 2569
+    form = AssessmentCreateForm(organizations=[], years=years, current_year=2566)
+    assert [value for value, _label in form.fields["fiscal_year"].choices][:2] == [2566, 2569]
+    assert form.fields["fiscal_year"].initial == 2566
 
 
 def test_2568_with_every_o_item_passed_and_survey_indicators_at_90_scores_94(frameworks, org_a, officer):

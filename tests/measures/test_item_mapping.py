@@ -23,7 +23,7 @@ from measures.item_mapping import (
 )
 
 FRAMEWORK_DIR = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
-SHIPPED_PAIRS = [(2565, 2566), (2566, 2567), (2567, 2568), (2568, 2569)]
+SHIPPED_PAIRS = [(2563, 2564), (2564, 2565), (2565, 2566), (2566, 2567), (2567, 2568), (2568, 2569)]
 
 
 def codes(year: int) -> VersionCodes:
@@ -45,7 +45,7 @@ def shipped_2565(v2565, v2566):
     return json.loads(mapping_path(2565, 2566).read_text(encoding="utf-8"))
 
 
-def test_item_mapping_files_shipped_are_exactly_the_four_year_pairs():
+def test_item_mapping_files_shipped_are_exactly_the_six_year_pairs():
     assert sorted(p.name for p in MAPPING_DIR.glob("*.json")) == [
         f"ita-{a}-{b}.json" for a, b in SHIPPED_PAIRS
     ]

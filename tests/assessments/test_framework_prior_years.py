@@ -1,5 +1,6 @@
-"""The prior-year framework ita-2564.json: its shape, what it marks as inferred, the keys it shares with
-2565, and the 2564 published results (research/ita-framework.md section 1.4) reproduced by ita_score."""
+"""The prior-year frameworks ita-2563.json and ita-2564.json: their shape, what they mark as inferred,
+the keys they share with 2565, and the 2564 published results (research/ita-framework.md section 1.4)
+reproduced by ita_score."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from assessments.framework_file import FrameworkSpec, load_framework_file
 from assessments.models import FrameworkVersion
 
 FRAMEWORKS = Path(settings.BASE_DIR) / "fixtures" / "frameworks"
+MAPPINGS = Path(settings.BASE_DIR) / "fixtures" / "item_mappings"
+PRIOR_YEARS = (2563, 2564)
 LETTER_BANDS = [
     ("AA", Decimal("95.00"), True),
     ("A", Decimal("85.00"), True),
@@ -47,20 +50,22 @@ def items_by_code(spec: FrameworkSpec) -> dict:
     }
 
 
-def test_load_framework_command_loads_2564_with_exit_0(db):
-    FrameworkVersion.objects.filter(fiscal_year=2564).delete()
+@pytest.mark.parametrize("year", PRIOR_YEARS)
+def test_load_framework_command_loads_a_prior_year_with_exit_0(db, year):
+    FrameworkVersion.objects.filter(fiscal_year=year).delete()
     out = StringIO()
-    call_command("load_framework", str(FRAMEWORKS / "ita-2564.json"), stdout=out)  # exit 2 raises
-    assert out.getvalue() == "ITA 2564 r1: created (88 items)\n"
-    version = FrameworkVersion.objects.get(fiscal_year=2564)
+    call_command("load_framework", str(FRAMEWORKS / f"ita-{year}.json"), stdout=out)  # exit 2 raises
+    assert out.getvalue() == f"ITA {year} r1: created (88 items)\n"
+    version = FrameworkVersion.objects.get(fiscal_year=year)
     assert version.status == "provisional"
     assert version.items.filter(code__startswith="O").count() == 43
     assert version.indicators.count() == 10
 
 
-def test_2564_has_ten_indicators_43_o_items_and_weights_30_30_40():
-    spec = spec_of(2564)
-    assert (spec.fiscal_year, spec.status) == (2564, "provisional")
+@pytest.mark.parametrize("year", PRIOR_YEARS)
+def test_prior_year_has_ten_indicators_43_o_items_and_weights_30_30_40(year):
+    spec = spec_of(year)
+    assert (spec.fiscal_year, spec.status) == (year, "provisional")
     assert [(t.code, t.weight) for t in spec.tools] == [
         ("IIT", Decimal("30")),
         ("EIT", Decimal("30")),
@@ -85,8 +90,9 @@ def test_2564_has_ten_indicators_43_o_items_and_weights_30_30_40():
     ]
 
 
-def test_2564_has_the_2562_2565_letter_bands():
-    spec = spec_of(2564)
+@pytest.mark.parametrize("year", PRIOR_YEARS)
+def test_prior_year_has_the_2562_2565_letter_bands(year):
+    spec = spec_of(year)
     assert (spec.band_kind, spec.pass_mark, spec.sub_levels) == ("letter", Decimal("85.00"), ())
     assert [(b.label, b.min_total, b.passed) for b in spec.bands] == LETTER_BANDS
 
@@ -100,26 +106,41 @@ def test_2564_says_what_is_inferred_and_cites_research_sources():
     assert all(sub.grouping_status.startswith("confirmed: ") for sub in subs)
 
 
-def test_2564_o_item_names_are_the_2565_names_except_where_the_2564_list_differs():
-    items64, items65 = items_by_code(spec_of(2564)), items_by_code(spec_of(2565))
-    differing = {code: item.name_th for code, item in items64.items() if item.name_th != items65[code].name_th}
+@pytest.mark.parametrize("year", PRIOR_YEARS)
+def test_prior_year_o_item_names_are_the_2565_names_except_where_the_2563_2564_list_differs(year):
+    prior, items65 = items_by_code(spec_of(year)), items_by_code(spec_of(2565))
+    differing = {code: item.name_th for code, item in prior.items() if item.name_th != items65[code].name_th}
     assert differing == NAMES_2564
-    assert not any("(ยังไม่ยืนยัน)" in item.name_th for item in items64.values())  # every name is seen
+    assert not any("(ยังไม่ยืนยัน)" in item.name_th for item in prior.values())  # every name is seen
 
 
-def test_2564_shares_2565_concept_keys_except_the_integrity_intent_item():
-    items64, items65 = items_by_code(spec_of(2564)), items_by_code(spec_of(2565))
-    differing = {code: item.concept for code, item in items64.items() if item.concept != items65[code].concept}
+@pytest.mark.parametrize("year", PRIOR_YEARS)
+def test_prior_year_shares_2565_concept_keys_except_the_integrity_intent_item(year):
+    prior, items65 = items_by_code(spec_of(year)), items_by_code(spec_of(2565))
+    differing = {code: item.concept for code, item in prior.items() if item.concept != items65[code].concept}
     assert differing == {"O34": "executive_integrity_intent"}
-    assert all(not item.replaces_concepts for item in items64.values())
+    assert all(not item.replaces_concepts for item in prior.values())
 
 
-def test_2564_to_2565_mapping_maps_every_item_to_its_code_but_o34():
-    mapping = json.loads((Path(settings.BASE_DIR) / "fixtures/item_mappings/ita-2564-2565.json").read_text())
-    assert (mapping["from_year"], mapping["to_year"]) == (2564, 2565)
-    moved = {e["from"]: e["to"] for e in mapping["items"] if e["to"] != [e["from"]]}
-    assert moved == {"O34": []}
+@pytest.mark.parametrize(("from_year", "to_year", "moved"), [(2563, 2564, {}), (2564, 2565, {"O34": []})])
+def test_prior_year_mapping_maps_every_item_to_its_own_code_but_o34_in_2565(from_year, to_year, moved):
+    mapping = json.loads((MAPPINGS / f"ita-{from_year}-{to_year}.json").read_text(encoding="utf-8"))
+    assert (mapping["from_year"], mapping["to_year"]) == (from_year, to_year)
+    assert {e["from"]: e["to"] for e in mapping["items"] if e["to"] != [e["from"]]} == moved
     assert len(mapping["items"]) == 88
+
+
+def test_2563_is_2564_without_elements_and_with_its_grouping_marked_inferred():
+    spec63, spec64 = spec_of(2563), spec_of(2564)
+    items63, items64 = items_by_code(spec63), items_by_code(spec64)
+    assert [(i.code, i.name_th, i.concept) for i in items63.values()] == [
+        (i.code, i.name_th, i.concept) for i in items64.values()
+    ]
+    assert [code for code, item in items63.items() if item.elements] == []
+    assert [code for code, item in items64.items() if item.elements] == ["O1", "O2"]
+    subs = [sub for t in spec63.tools for ind in t.indicators for sub in ind.sub_indicators]
+    assert all(sub.grouping_status.startswith("inferred: ") for sub in subs)
+    assert "PROVISIONAL" in spec63.notes and "INFERRED" in spec63.notes and "22406328930" in spec63.notes
 
 
 # --------------------------------------------------------------------------- 2564 published results
@@ -207,5 +228,6 @@ def test_ita_score_reproduces_2564_published_results(frameworks, tmp_path, given
     ],
 )
 def test_ita_score_2564_band_of_a_total(frameworks, tmp_path, total, band, passed):
-    result = ita_score(tmp_path, {"framework": 2564, "tool_scores": {t: total for t in ("IIT", "EIT", "OIT")}})
+    tools = {tool: total for tool in ("IIT", "EIT", "OIT")}
+    result = ita_score(tmp_path, {"framework": 2564, "tool_scores": tools})
     assert (result["total"], result["band"], result["passed"]) == (total, band, passed)
