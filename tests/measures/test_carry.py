@@ -124,6 +124,32 @@ def test_carry_without_mapping_file_maps_by_concept_and_says_so(
     ]
 
 
+def test_carry_from_2564_maps_through_its_mapping_and_lists_the_integrity_intent_item(
+    assessment, officer, org_a, frameworks
+):
+    """2564 -> 2565 (ita-2564-2565.json): same codes, but 2564 O34 (เจตจำนงสุจริตของผู้บริหาร) has no
+    2565 successor; 2565 O34 is the No Gift Policy item."""
+    source = assessment_services.assessment_create(organization=org_a, fiscal_year=2564, user=officer)
+    fw = source.framework
+    measure = services.measure_create(
+        assessment=source,
+        title="มาตรการประกาศเจตจำนงสุจริตของผู้บริหาร",
+        target_indicators=[fw.indicators.get(number=10)],
+        target_items=[fw.items.get(code="O34"), fw.items.get(code="O36"), fw.items.get(code="i25")],
+        rounds=[12],
+        user=officer,
+    )
+    result = measures_carry_forward(source=source, target=assessment, measure_ids=None, user=officer)
+    assert result.by_concept is False
+    [copy] = result.created
+    assert [i.number for i in copy.target_indicators.all()] == [10]
+    assert sorted(i.code for i in copy.target_items.all()) == ["O36", "i25"]
+    assert {i.framework_id for i in copy.target_items.all()} == {assessment.framework_id}
+    assert [(u.measure, u.kind, u.code, u.reason) for u in result.unmapped] == [
+        (measure, "item", "O34", "ไม่มีรายการที่สืบทอดในกรอบการประเมินปี 2565")
+    ]
+
+
 def test_carry_twice_is_refused_per_measure(assessment, last_year, this_year, officer):
     first = measures_carry_forward(
         source=assessment, target=this_year, measure_ids=[last_year[0].pk], user=officer
