@@ -49,7 +49,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_THAI_LETTER = re.compile("[\u0e01-\u0e5b]")
+_THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")
+# A Thai vowel or tone mark right after a Latin letter or digit: bytes of another code page read as cp874.
+_STRAY_MARK = re.compile("[A-Za-z0-9][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
 class SheetError(Exception):
@@ -137,6 +139,7 @@ class Sheet:
     first_row: int = 1  # Excel number of rows[0]
     truncated: bool = False  # rows or columns beyond the caps were not read
     formulas: tuple[tuple[str, str], ...] = ()  # (cell reference "C4", formula text)
+    stray_row: int = 0  # Excel row of the first cell not read after ``empty_stop`` empty rows, or 0
 
     @property
     def width(self) -> int:
@@ -228,11 +231,17 @@ def find_header(rows: Sequence[Sequence[str]], is_header: Callable[[Sequence[str
 
 def _cut(
     rows: Iterable[Sequence[Any]], *, max_rows: int, max_columns: int, empty_stop: int
-) -> tuple[list[tuple[Any, ...]], bool]:
-    """Rows until ``empty_stop`` empty ones in a row or ``max_rows``; trailing empty rows dropped."""
+) -> tuple[list[tuple[Any, ...]], bool, int]:
+    """Rows until ``empty_stop`` empty ones in a row or ``max_rows``; trailing empty rows dropped.
+
+    After a stop on empty rows the rest is only looked at, never kept: the third value is the Excel
+    row of the first cell found there (0 when none), so the caller can say it was not read.
+    """
     kept: list[list[Any]] = []
     truncated = False
     empty_run = 0
+    stray = 0
+    rows = iter(rows)
     for row in rows:
         if len(kept) + empty_run >= max_rows:
             truncated = True
@@ -243,13 +252,23 @@ def _cut(
         if is_empty(values):
             empty_run += 1
             if empty_run >= empty_stop:
+                stray = _first_filled(rows, len(kept) + empty_run, max_rows)
                 break
             continue
         kept.extend([] for _ in range(empty_run))
         empty_run = 0
         kept.append(values)
     width = max((len(r) for r in kept), default=0)
-    return [tuple(r + [""] * (width - len(r))) for r in kept], truncated
+    return [tuple(r + [""] * (width - len(r))) for r in kept], truncated, stray
+
+
+def _first_filled(rows: Iterable[Sequence[Any]], start: int, max_rows: int) -> int:
+    for index, row in enumerate(rows, start=start):
+        if index >= max_rows:
+            return 0
+        if not is_empty(row):
+            return index + 1
+    return 0
 
 
 # --------------------------------------------------------------------------- reading files
@@ -272,9 +291,9 @@ def sheet_from_calamine(
         for row in sheet.iter_rows():
             yield lead + list(row) if start_col else row
 
-    kept, truncated = _cut(rows(), max_rows=max_rows, max_columns=max_columns, empty_stop=empty_stop)
+    kept, truncated, stray = _cut(rows(), max_rows=max_rows, max_columns=max_columns, empty_stop=empty_stop)
     merged = tuple(getattr(sheet, "merged_cell_ranges", None) or ())
-    return Sheet(sheet.name, tuple(kept), merged, 1, truncated, tuple(formulas))
+    return Sheet(sheet.name, tuple(kept), merged, 1, truncated, tuple(formulas), stray)
 
 
 def read_workbook(
@@ -404,7 +423,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         text = data.decode("cp874")
     except UnicodeDecodeError:
         text = ""
-    if text and _THAI_LETTER.search(text):
+    if text and _THAI_CONSONANT.search(text) and not _STRAY_MARK.search(text):
         return text, "cp874"
     message = _("The CSV file cannot be decoded: save it as “CSV UTF-8” or TIS-620 and upload it again.")
     raise SheetError(message, SheetError.ENCODING)
@@ -419,7 +438,7 @@ def _read_csv(data: bytes, caps: dict[str, int]) -> Workbook:
         dialect = csv.excel
     try:
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        kept, truncated = _cut(reader, **caps)
+        kept, truncated, stray = _cut(reader, **caps)
     except csv.Error:
         raise SheetError(_("The CSV file is damaged and cannot be read.")) from None
-    return Workbook((Sheet("CSV", tuple(kept), (), 1, truncated),), FORMAT_CSV, encoding)
+    return Workbook((Sheet("CSV", tuple(kept), (), 1, truncated, (), stray),), FORMAT_CSV, encoding)

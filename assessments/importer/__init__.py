@@ -122,7 +122,7 @@ def read_itas_workbook(
             "agency and its scores (ชื่อหน่วยงาน, IIT, EIT, OIT, คะแนนรวม, ...)."
         )
         problems.error(first, 0, "", "", message)
-    elif not rows:
+    elif not rows and not problems.errors:
         problems.error(first, 0, "", "", _("The table has no rows of results."))
     years = sorted({row.year for _kind, row in rows if row.year is not None})
     if year is None and len(years) > 1:
@@ -216,9 +216,7 @@ class _Joiner:
             text = row.cells.get(_field_of(slot), (value, letter, str(value)))[2]
             self.problems.error(row.sheet, row.excel_row, letter, text, message)
         if repeated:
-            message = _(
-                "The row repeats values given before for this agency and year: they are counted once."
-            )
+            message = _("The row repeats values given before for this agency and year: counted once.")
             self.problems.warn(row.sheet, row.excel_row, "", "", message)
 
     def _merge_names(self) -> None:

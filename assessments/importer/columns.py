@@ -123,13 +123,17 @@ def _guesses(row: Sequence[str], above: Sequence[str] | None) -> list[ColumnGues
     for index, text in enumerate(row):
         parent = above[index] if above is not None and index < len(above) else ""
         header = " ".join(text.split())
-        field, sure = (None, True)
+        alone = column_field(text)
+        joined = (None, False)
         if parent.strip() and header_key(parent) != header_key(text):
-            field, sure = column_field(parent + text)
-            if field is not None:
-                header = " / ".join(" ".join(t.split()) for t in (parent, text) if t.strip())
-        if field is None:
-            field, sure = column_field(text)
+            joined = column_field(parent + text)
+        # a header sure alone wins; then one sure with the row above; then the unsure ones
+        field, sure = next(
+            (c for c in (alone, joined) if c[0] and c[1]),
+            next((c for c in (alone, joined) if c[0]), (None, True)),
+        )
+        if (field, sure) == joined and field is not None and joined != alone:
+            header = " / ".join(" ".join(t.split()) for t in (parent, text) if t.strip())
         guesses.append(ColumnGuess(column_letter(index), header, field, sure if field else True))
     return _unique(guesses)
 

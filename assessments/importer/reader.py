@@ -138,6 +138,11 @@ class SheetReader:
     def _check_sheet(self, header: int) -> None:
         if self.sheet.truncated:
             self.error(0, "", "", _("The sheet is too large: only its first rows and columns were read."))
+        if self.sheet.stray_row:
+            message = _("Rows after a long run of empty rows were not read (from row %(row)s on).") % {
+                "row": self.sheet.stray_row
+            }
+            self.warn(self.sheet.stray_row, "", "", message)
         after = [
             (ref, formula)
             for ref, formula in self.sheet.formulas
@@ -145,9 +150,7 @@ class SheetReader:
         ]
         for ref, formula in after[:MAX_FORMULA_PROBLEMS]:
             letters, digits = re.match(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
-            message = _(
-                "The cell holds a formula: copy the sheet and paste values only, then upload it again."
-            )
+            message = _("The cell holds a formula: paste the sheet as values only, then upload it again.")
             self.error(int(digits), letters, formula, message)
         if len(after) > MAX_FORMULA_PROBLEMS:
             more = len(after) - MAX_FORMULA_PROBLEMS
@@ -188,12 +191,12 @@ class SheetReader:
             if header_key(row.agency) in _TOTAL_WORDS:
                 continue  # a total or average row under the table
             row.year = self._year(row, sheet_year)
+            if row.year is None and "year" in row.cells:
+                continue  # a year not read or not the one chosen: the error is given, the row left out
             year_missing = year_missing or row.year is None
             rows.append(row)
         if year_missing and self.year is None:
-            message = _(
-                "No year: the sheet has no year column and its title names none. Choose the year to import."
-            )
+            message = _("No year: the sheet has no year column and its title names none. Choose the year.")
             self.error(0, "", "", message)
         return rows
 
@@ -337,7 +340,7 @@ def _indicator_number(value: Any) -> int:
 def _code(value: Any, kind: str) -> str:
     key = header_key(text_of(value))
     pattern = r"(o)(\d{1,2})" if kind == KIND_ITEMS else r"([ie])(\d{1,2})"
-    match = re.match(pattern + r"(?!\d)", key)
+    match = re.fullmatch(pattern, key)
     if match and int(match.group(2)) >= 1:
         return f"{match.group(1).upper()}{int(match.group(2))}"
     if kind == KIND_ITEMS:
