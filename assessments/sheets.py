@@ -308,9 +308,7 @@ def read_workbook(
     if not data:
         raise SheetError(_("The file is empty."), SheetError.NOT_A_SPREADSHEET)
     if data.startswith(_OLE_MAGIC) and _is_encrypted_ooxml(data):
-        raise SheetError(
-            _("The file is protected by a password. Remove the password in Excel and upload it again.")
-        )
+        raise _password_error()
     if data.startswith(_OLE_MAGIC) or data.startswith(_ZIP_MAGIC):
         return _read_calamine(data, caps)
     if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:4096]:

@@ -33,8 +33,12 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("ทม.", "เทศบาลเมือง"),
     ("ทน.", "เทศบาลนคร"),
 )
+_PREFIX_PATTERNS = tuple(
+    (re.compile(r"^" + r"\s*".join(re.escape(c) for c in short) + r"\s*"), full) for short, full in PREFIXES
+)
 _SPACE = re.compile(r"\s+")
-_TAIL = re.compile(r"\s*(?:อำเภอ|อ\.)\s*\S+.*$|\s*(?:จังหวัด|จ\.)\s*(\S+)\s*$")
+# "อำเภอ…"/"จังหวัด…" after the name (never the whole name: "อบจ.ลำปาง" keeps "ลำปาง")
+_TAIL = re.compile(r"(?<=\S)\s*(?:อำเภอ|อ\.)\s*\S+.*$|(?<=\S)\s*(?:จังหวัด|จ\.)\s*\S+\s*$")
 _PROVINCE = re.compile(r"(?:จังหวัด|จ\.)\s*([^\s,()]+)")
 _PUNCT = re.compile(r"[\"'“”‘’(),.\-–—]")
 
@@ -60,14 +64,15 @@ def name_key(name: str) -> str:
     """The key two spellings of one agency share: "ทต. บ้านใหม่ จ.ลำปาง" -> "เทศบาลตำบลบ้านใหม่"."""
     text = clean_name(name)
     if text.startswith(("อำเภอ", "จังหวัด")):  # an agency of the provincial administration is its place
-        return _SPACE.sub("", text)
-    text = _TAIL.sub("", text)
-    squashed = _SPACE.sub("", text)
-    for short, full in PREFIXES:
-        if squashed.startswith(short):
-            squashed = full + squashed[len(short) :]
+        return _PUNCT.sub("", _SPACE.sub("", text))
+    prefix = ""
+    for pattern, full in _PREFIX_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            prefix, text = full, text[match.end() :]
             break
-    return _PUNCT.sub("", squashed)
+    text = _TAIL.sub("", text) if text else text
+    return prefix + _PUNCT.sub("", _SPACE.sub("", text))
 
 
 @dataclass(frozen=True)
