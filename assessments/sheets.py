@@ -221,6 +221,24 @@ def grid_of(sheet: Sheet) -> Grid:
     return Grid(sheet.name, rows, raw, sheet.first_row, 0, filled)
 
 
+def filled_rows(sheet: Sheet) -> list[Sequence[Any]]:
+    """The sheet's rows of values with merged regions filled from their top-left cell (rows a merged
+    region does not touch are the sheet's own tuples, not copies: a large sheet is not doubled)."""
+    rows: list[Sequence[Any]] = list(sheet.rows)
+    width = sheet.width
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 >= len(rows) or c0 >= width:
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r] if isinstance(rows[r], list) else list(rows[r])
+            for c in range(c0, min(c1, width - 1) + 1):
+                if (r, c) != (r0, c0) and cell_text(row[c]) == "":
+                    row[c] = value
+            rows[r] = row
+    return rows
+
+
 def find_header(rows: Sequence[Sequence[str]], is_header: Callable[[Sequence[str]], bool]) -> int | None:
     """Index of the first of the first ``HEADER_SCAN_ROWS`` rows that ``is_header`` accepts."""
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):

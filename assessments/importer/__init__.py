@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from assessments.sheets import EMPTY_STOP, MAX_COLUMNS, MAX_ROWS, SheetError, Workbook, read_workbook
 
 from .agencies import name_key
-from .reader import DEFAULT_WEIGHTS, Problems, Row, SheetReader, agency_key
+from .reader import DEFAULT_WEIGHTS, Problems, Row, SheetReader, agency_key, shown
 from .results import (
     KIND_INDICATORS,
     KIND_ITEMS,
@@ -213,7 +213,7 @@ class _Joiner:
                 "sheet": sheet,
                 "value": before,
             }
-            text = row.cells.get(_field_of(slot), (value, letter, str(value)))[2]
+            text = shown(row.cells[_field_of(slot)][0]) if _field_of(slot) in row.cells else str(value)
             self.problems.error(row.sheet, row.excel_row, letter, text, message)
         if repeated:
             message = _("The row repeats values given before for this agency and year: counted once.")

@@ -66,6 +66,8 @@ _IDENTITY = {"agency", "itas_code"}
 
 def header_key(text: str) -> str:
     """A header as it is matched: Thai digits Arabic, no spaces or line breaks, lower case."""
+    if text.isascii():
+        return "".join(text.split()).lower().rstrip(":*")
     return squash(arabic_digits(text)).lower().rstrip(":*")
 
 

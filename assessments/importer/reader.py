@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from assessments.sheets import Grid, Sheet, cell_text, column_index, column_letter, grid_of
+from assessments.sheets import HEADER_SCAN_ROWS, Sheet, cell_text, column_index, column_letter, filled_rows
 
 from .agencies import clean_name, name_key, normalise_province
 from .columns import detect_header, detect_kind, header_key, settle
@@ -43,13 +43,13 @@ _TOTAL_WORDS = {"รวม", "รวมทั้งสิ้น", "เฉลี�
 _VALUE_FIELDS = {"total", "band", "score", "result", *TOOLS, *(f"{t}_weighted" for t in TOOLS)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One data row as read: field -> (value, column letter, text), and where it sits."""
+    """One data row as read, and where it sits."""
 
     sheet: str
     excel_row: int
-    cells: dict[str, tuple[Any, str, str]]
+    cells: dict[str, tuple[Any, str]]  # field -> (value as read, column letter)
     agency: str = ""
     itas_code: str = ""
     province: str = ""
@@ -78,7 +78,17 @@ class SheetReader:
     ) -> None:
         self.sheet, self.year, self.bands, self.weights = sheet, year, bands, weights
         self.mapping, self.problems = mapping, problems
-        self.grid: Grid = grid_of(sheet)
+        self.values = filled_rows(sheet)
+        self._texts: dict[int, list[str]] = {}
+
+    def text(self, index: int) -> list[str]:
+        """Row ``index`` as texts (only the rows looked at as headers, titles or codes are converted)."""
+        if index not in self._texts:
+            self._texts[index] = [cell_text(v) for v in self.values[index]]
+        return self._texts[index]
+
+    def texts(self, start: int, stop: int) -> list[list[str]]:
+        return [self.text(i) for i in range(max(start, 0), min(stop, len(self.values)))]
 
     def error(self, row: int, column: str, value: str, message: str) -> None:
         self.problems.error(self.sheet.name, row, column, value, message)
@@ -90,9 +100,9 @@ class SheetReader:
 
     def _columns(self) -> tuple[int, list[ColumnGuess]] | None:
         if self.mapping is None:
-            return detect_header(self.grid.rows)
+            return detect_header(self.texts(0, HEADER_SCAN_ROWS))
         index = self.mapping.header_row - self.sheet.first_row
-        header = self.grid.rows[index] if 0 <= index < len(self.grid.rows) else []
+        header = self.text(index) if 0 <= index < len(self.values) else []
         guesses = []
         for col in range(self.sheet.width):
             letter = column_letter(col)
@@ -109,9 +119,7 @@ class SheetReader:
         header, guesses = found
         by_field = {g.field: column_index(g.column) for g in guesses if g.field and g.field != "ignore"}
         codes = (
-            [r[by_field["code"]] for r in self.grid.rows[header + 1 : header + 201]]
-            if "code" in by_field
-            else []
+            [r[by_field["code"]] for r in self.texts(header + 1, header + 201)] if "code" in by_field else []
         )
         kind = (self.mapping.kind if self.mapping else None) or detect_kind(set(by_field), codes)
         guesses = guesses if self.mapping else settle(guesses, kind)
@@ -158,7 +166,7 @@ class SheetReader:
 
     def _sheet_year(self, header: int) -> int | None:
         """A year named in the title rows above the header, else in the sheet's name."""
-        titles = " ".join(dict.fromkeys(t for row in self.grid.rows[:header] for t in row if t.strip()))
+        titles = " ".join(dict.fromkeys(t for row in self.texts(0, header) for t in row if t.strip()))
         return year_in_text(titles) or year_in_text(self.sheet.name)
 
     # ------------------------------------------------------------------ rows
@@ -167,24 +175,23 @@ class SheetReader:
         used = [
             (g.field, column_index(g.column), g.column) for g in guesses if g.field and g.field != "ignore"
         ]
-        header_keys = {header_key(t) for t in self.grid.rows[header] if t.strip()}
+        header_texts = {clean_name(t) for t in self.text(header) if t.strip()}
         rows: list[Row] = []
         year_missing = False
-        for index in range(header + 1, len(self.grid.rows)):
-            raw = self.grid.raw[index]
+        for index in range(header + 1, len(self.values)):
+            raw = self.values[index]
             excel_row = self.sheet.excel_row(index)
-            cells = {f: (raw[c], letter, _shown(raw[c])) for f, c, letter in used if not is_blank(raw[c])}
+            cells = {f: (raw[c], letter) for f, c, letter in used if not is_blank(raw[c])}
             if not cells:
                 continue
-            texts = {header_key(_shown(v)) for v, _l, _t in cells.values()}
-            if texts <= header_keys:
-                continue  # the header repeated (a table printed page by page)
             row = Row(self.sheet.name, excel_row, cells)
-            row.agency = clean_name(cell_text(cells.get("agency", ("", "", ""))[0]))
-            row.itas_code = text_of(cells.get("itas_code", ("", "", ""))[0])
-            row.province = clean_name(cell_text(cells.get("province", ("", "", ""))[0]))
+            row.agency = clean_name(cell_text(cells["agency"][0])) if "agency" in cells else ""
+            row.itas_code = text_of(cells["itas_code"][0]) if "itas_code" in cells else ""
+            row.province = clean_name(cell_text(cells["province"][0])) if "province" in cells else ""
+            if (row.agency or row.itas_code) in header_texts:
+                continue  # the header repeated (a table printed page by page)
             if not row.agency and not row.itas_code:
-                if row.agency.lower() in _TOTAL_WORDS or not (set(cells) & _VALUE_FIELDS | _wide(cells)):
+                if not (set(cells) & _VALUE_FIELDS or _wide(cells)):
                     continue  # a note or a heading between the rows
                 self.error(excel_row, "", "", _("The row has scores but no agency."))
                 continue
@@ -203,7 +210,8 @@ class SheetReader:
     def _year(self, row: Row, sheet_year: int | None) -> int | None:
         if "year" not in row.cells:
             return self.year or sheet_year
-        value, letter, text = row.cells["year"]
+        value, letter = row.cells["year"]
+        text = shown(value)
         try:
             year = parse_year(value)
         except ValueError as error:
@@ -270,21 +278,21 @@ class SheetReader:
 
     def _values(self, row: Row, kind: str) -> None:
         allowed = self.bands.get(row.year) if self.bands is not None and row.year is not None else None
-        for name, (value, letter, text) in row.cells.items():
+        for name, (value, letter) in row.cells.items():
             try:
                 parsed = self._value(name, value, kind, allowed)
             except ValueError as error:
-                self.error(row.excel_row, letter, text, str(error))
+                self.error(row.excel_row, letter, shown(value), str(error))
                 continue
             if parsed is not None:
                 row.values[name] = parsed
         if kind == KIND_ITEMS and "code" in row.cells and "result" not in row.values and "score" in row.cells:
-            value, letter, text = row.cells["score"]
+            value, letter = row.cells["score"]
             row.values.pop("score", None)
             try:
                 result = parse_item_result(value)
             except ValueError as error:
-                self.error(row.excel_row, letter, text, str(error))
+                self.error(row.excel_row, letter, shown(value), str(error))
             else:
                 if result is not None:
                     row.values["result"] = result
@@ -319,7 +327,7 @@ class Problems:
         self.warnings.append(Problem(sheet, row, column, value, message))
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """A cell's value for a message: its text, at most 200 characters."""
     text = cell_text(value).strip()
     return text if len(text) <= 200 else text[:199] + "…"

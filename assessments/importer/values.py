@@ -25,6 +25,7 @@ LAST_YEAR = 2600
 _EMPTY = {"", "-", "–", "—", "n/a", "na", "null", "none", "ไม่มีข้อมูล"}
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_THAI_DIGIT = re.compile("[๐-๙]")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 _PASSED = {"มี", "ผ่าน", "100", "1", "✓", "✔", "☑", "yes", "y", "true", "pass", "passed", "/", "ใช่"}
@@ -33,11 +34,18 @@ _FAILED = {"ไม่มี", "ไม่ผ่าน", "0", "✗", "✘", "×", 
 
 def text_of(value: Any) -> str:
     """A cell as text with Thai digits made Arabic, zero-width marks removed, spaces trimmed."""
-    return arabic_digits(strip_zero_width(cell_text(value))).strip()
+    text = value if type(value) is str else cell_text(value)
+    if not text.isascii():
+        text = strip_zero_width(text)
+        if _THAI_DIGIT.search(text):
+            text = arabic_digits(text)
+    return text.strip()
 
 
 def is_blank(value: Any) -> bool:
-    return text_of(value).lower() in _EMPTY
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
+    return value is None or value == "" or text_of(value).lower() in _EMPTY
 
 
 def parse_decimal(value: Any) -> Decimal | None:

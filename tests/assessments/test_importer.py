@@ -425,6 +425,27 @@ def test_importer_two_sheets_join_by_code_and_by_name():
     assert record.rows == (("ผลรวม 2565", 2), ("O 2565", 2), ("O 2565", 3))
 
 
+def test_importer_header_repeated_page_by_page_and_agency_merged_down_the_rows():
+    header = ["หน่วยงาน", "ปีงบประมาณ", "ข้อ", "ผลการประเมิน", "ความคิดเห็น"]
+    rows = [
+        header,
+        ["อบต.ศรีคำ", 2565, "O1", "ผ่าน", "ครบถ้วน"],
+        ["", "", "O2", "ไม่ผ่าน", ""],
+        header,
+        ["", "", "O3", "ผ่าน", ""],
+    ]
+    result = read(xlsx(rows, merges=["A2:A3", "B2:B3"]))
+    assert where(result.errors) == [
+        ("Sheet1", 5, "", "")
+    ]  # O3: the merged cell stops above the repeated header
+    (record,) = result.records
+    assert (record.items, record.item_comments, record.rows) == (
+        {"O1": True, "O2": False},
+        {"O1": "ครบถ้วน"},
+        (("Sheet1", 2), ("Sheet1", 3)),
+    )
+
+
 # --------------------------------------------------------------------------- other formats
 
 CSV_ROWS = [
