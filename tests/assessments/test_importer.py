@@ -343,6 +343,29 @@ def test_importer_mapping_overrides_detection():
     )
 
 
+def test_importer_detected_mapping_passed_back_reads_the_same():
+    data = xlsx([["ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2565"], HEADER_TH, SRIKHAM_ROW, OTHER_ROW], title="ผล")
+    first = read(data)
+    again = read(data, mappings={"ผล": first.sheets[0].mapping})
+    assert first.sheets[0].mapping == ColumnMapping(
+        2,
+        {
+            "A": "ignore",
+            "B": "itas_code",
+            "C": "agency",
+            "D": "province",
+            "E": "IIT",
+            "F": "EIT",
+            "G": "OIT",
+            "H": "total",
+            "I": "band",
+        },
+        KIND_SUMMARY,
+        "raw",
+    )
+    assert (again.records, again.errors) == (first.records, ())
+
+
 # --------------------------------------------------------------------------- (b), (c), (d)
 
 
