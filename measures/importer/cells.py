@@ -71,5 +71,5 @@ _Grid = Grid
 def _grid(sheet: Sheet) -> Grid:
     """The grid of a sheet read by ``assessments.sheets`` (at most ``MAX_ROWS`` rows)."""
     if len(sheet.rows) > MAX_ROWS:
-        sheet = Sheet(sheet.name, sheet.rows[:MAX_ROWS], sheet.merged, sheet.first_row, True, sheet.formulas)
+        sheet = Sheet(sheet.name, sheet.rows[:MAX_ROWS], sheet.merged, sheet.first_row, True)
     return grid_of(sheet)
