@@ -24,15 +24,14 @@ from here, as before the split.
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
+
+from assessments.sheets import HEADER_SCAN_ROWS, SheetError, is_workbook, read_workbook
 
 from .cells import (
     COLUMN_NAMES,
-    HEADER_SCAN_ROWS,
     MAX_ROWS,
     MEASURE_COLUMNS,
     PROGRESS_COLUMNS,
@@ -101,25 +100,23 @@ def parse_workbook(data: bytes, *, fiscal_year: int) -> ParsedWorkbook:
     recognisable header or no measure at all gives errors.
     """
     errors: list[Problem] = []
+    not_a_workbook = Problem("", 0, "", _("The file is not an Excel or OpenDocument spreadsheet."))
+    if not is_workbook(data):
+        return ParsedWorkbook((), (), (not_a_workbook,))
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = list(book.sheet_names)
-    except Exception:  # calamine raises several kinds (CalamineError, ZipError, XmlError, ...)
-        problem = Problem("", 0, "", _("The file is not an Excel or OpenDocument spreadsheet."))
+        book = read_workbook(data, max_rows=MAX_ROWS)
+    except SheetError as error:  # a password says so; anything else is "not a spreadsheet", as before
+        problem = Problem("", 0, "", error.message) if error.kind == SheetError.PASSWORD else not_a_workbook
         return ParsedWorkbook((), (), (problem,))
+    names = list(book.sheet_names)
     labels = status_labels()
     measures: list[ParsedMeasure] = []
     warnings: list[Problem] = []
     round_month = None
     carried: set[str] = set()
     any_header = False
-    for index, name in enumerate(names):
-        try:
-            sheet = book.get_sheet_by_index(index)
-            grid = _grid(sheet)
-        except Exception:
-            errors.append(Problem(name, 0, "", _("The sheet cannot be read.")))
-            continue
+    for sheet in book.sheets:
+        grid = _grid(sheet)
         parser = _SheetParser(grid, fiscal_year, labels)
         if not parser.parse():
             continue

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
-from .text import cell_text, squash
+from assessments.sheets import Grid, Sheet, grid_of
 
-HEADER_SCAN_ROWS = 20
+from .text import squash
+
 MAX_ROWS = 5000
 
 
@@ -64,34 +63,13 @@ def _is_header(row: Sequence[str]) -> bool:
 
 # --------------------------------------------------------------------------- sheets
 
-
-@dataclass
-class _Grid:
-    """A sheet's cells as text with merged regions filled: ``origin`` names the cell a value came from,
-    so a merged cell read on several rows counts once when the rows are one measure."""
-
-    name: str
-    rows: list[list[str]]
-    origin: list[list[tuple[int, int]]]
-    first_row: int  # Excel number of rows[0]
-    first_col: int  # 0-based column index of column 0
-    raw: list[list[Any]] = field(default_factory=list)
+#: A sheet's cells as text with merged regions filled (``assessments.sheets.Grid``): ``origin`` names the
+#: cell a value came from, so a merged cell read on several rows counts once when the rows are one measure.
+_Grid = Grid
 
 
-def _grid(sheet: Any) -> _Grid:
-    data = sheet.to_python(skip_empty_area=False)[:MAX_ROWS]
-    width = max((len(r) for r in data), default=0)
-    raw = [list(r) + [""] * (width - len(r)) for r in data]
-    rows = [[cell_text(v) for v in r] for r in raw]
-    origin = [[(r, c) for c in range(width)] for r in range(len(rows))]
-    for (r0, c0), (r1, c1) in getattr(sheet, "merged_cell_ranges", None) or []:
-        if r0 >= len(rows) or c0 >= width:
-            continue
-        value, raw_value = rows[r0][c0], raw[r0][c0]
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, min(c1, width - 1) + 1):
-                if (r, c) != (r0, c0) and rows[r][c] == "":
-                    rows[r][c] = value
-                    raw[r][c] = raw_value
-                    origin[r][c] = (r0, c0)
-    return _Grid(sheet.name, rows, origin, 1, 0, raw)
+def _grid(sheet: Sheet) -> Grid:
+    """The grid of a sheet read by ``assessments.sheets`` (at most ``MAX_ROWS`` rows)."""
+    if len(sheet.rows) > MAX_ROWS:
+        sheet = Sheet(sheet.name, sheet.rows[:MAX_ROWS], sheet.merged, sheet.first_row, True)
+    return grid_of(sheet)

@@ -9,7 +9,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from .cells import HEADER_SCAN_ROWS, _Grid, _header_fields, _is_header
+from assessments.sheets import find_header
+
+from .cells import _Grid, _header_fields, _is_header
 from .fields import (
     _looks_like_heading,
     heading_context,
@@ -65,10 +67,7 @@ class _SheetParser:
         self.errors.append(Problem(self.grid.name, row, get_column_letter(col + 1), message))
 
     def find_header(self) -> int | None:
-        for index, row in enumerate(self.grid.rows[:HEADER_SCAN_ROWS]):
-            if _is_header(row):
-                return index
-        return None
+        return find_header(self.grid.rows, _is_header)
 
     def parse(self) -> bool:
         header = self.find_header()

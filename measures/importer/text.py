@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import date, datetime
-from typing import Any
 
+from assessments.sheets import cell_text, squash
 from ita_portal.thai import arabic_digits
+
+__all__ = ["arabic_digits", "cell_text", "clean_text", "compare_text", "squash"]
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
@@ -30,25 +30,5 @@ def compare_text(value: str) -> str:
     return clean_text(value or "")
 
 
-def squash(value: str) -> str:
-    """No spaces at all, for matching names broken by spaces ("หน่วยตรวจสอบ ภายใน")."""
-    return re.sub(r"\s+", "", _ZERO_WIDTH.sub("", value))
-
-
 def _digits(value: str) -> str:
     return arabic_digits(value)
-
-
-def cell_text(value: Any) -> str:
-    """A calamine cell value as text: 5.0 -> "5", dates as ISO, None -> ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
