@@ -93,22 +93,27 @@ def _walk(storage: Storage, top: str) -> list[str]:
     return names
 
 
+def _delete_older(storage: Storage, names: list[str], now: datetime, min_age: timedelta) -> list[str]:
+    """Delete the stored files among ``names`` last modified ``min_age`` or more before ``now``."""
+    deleted = []
+    for name in names:
+        try:
+            modified = storage.get_modified_time(name)
+        except FileNotFoundError:
+            continue  # deleted meanwhile
+        if now - modified >= min_age:
+            storage.delete(name)
+            deleted.append(name)
+    return deleted
+
+
 def sweep_stale_imports(
     *, now: datetime | None = None, storage: Storage | None = None, min_age: timedelta = ORPHAN_MIN_AGE
 ) -> list[str]:
     """Delete previewed import uploads (``imports/pending/``) older than ``min_age``: previews that
     were never confirmed or cancelled. Returns the deleted names."""
     storage = storage or default_storage
-    now = now or timezone.now()
-    deleted = []
-    for name in _walk(storage, PENDING_DIR):
-        try:
-            modified = storage.get_modified_time(name)
-        except FileNotFoundError:
-            continue
-        if now - modified >= min_age:
-            storage.delete(name)
-            deleted.append(name)
+    deleted = _delete_older(storage, _walk(storage, PENDING_DIR), now or timezone.now(), min_age)
     if deleted:
         logger.info("Deleted %s stale import upload(s)", len(deleted))
     return deleted
@@ -131,17 +136,7 @@ def sweep_orphan_evidence(
     for start in range(0, len(names), 500):
         chunk = names[start : start + 500]
         referenced.update(Evidence.objects.filter(file__in=chunk).values_list("file", flat=True))
-    deleted = []
-    for name in names:
-        if name in referenced:
-            continue
-        try:
-            modified = storage.get_modified_time(name)
-        except FileNotFoundError:
-            continue
-        if now - modified >= min_age:
-            storage.delete(name)
-            deleted.append(name)
+    deleted = _delete_older(storage, [n for n in names if n not in referenced], now, min_age)
     if deleted:
         logger.info("Deleted %s orphan evidence file(s): %s", len(deleted), ", ".join(deleted))
     return deleted
