@@ -10,6 +10,9 @@ Fields (``ColumnGuess.field``):
 ``IIT EIT OIT`` (scale worked out later), ``IIT_weighted ...`` (a weight in the header),
 ``indicator:N`` (a column per indicator), ``item:O12`` (per O-item), ``question:I3`` (per question),
 and ``ignore`` (a known column the reader does not use: running number, names of indicators, ...).
+
+A header that ends in "(คำนวณ)" or "(computed)" is the portal's own computation beside a published
+value (``assessments.itas_export`` writes them): it is ``ignore``, sure, never the published value.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from .results import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, 
 
 _TOOL = re.compile(
     r"(?:คะแนน(?:เครื่องมือ)?|score)?(iit|eit|oit)(?:คะแนน|score)?"
-    r"(?:\((?:ร้อยละ|น้ำหนัก)?(\d+)%?\)|(ถ่วงน้ำหนัก|weighted|\(ถ่วงน้ำหนัก\)|\(weighted\))|(ดิบ|raw|\(raw\)))?"
+    r"(?:\((?:ร้อยละ|น้ำหนัก)?(\d+)%?\)|(ถ่วงน้ำหนัก|weighted|\(ถ่วงน้ำหนัก\)|\(weighted\))|(ดิบ|raw|\(raw\)|\((?:คะแนน)?เต็ม100\)))?"
 )
+_COMPUTED = re.compile(r".+\((?:คำนวณ|คำนวณโดยระบบ|computed)\)")
 _INDICATOR_N = re.compile(r"(?:ตัวชี้วัด(?:ที่)?|indicator|ind\.?)(\d{1,2})")
 _ITEM_N = re.compile(r"o(\d{1,2})")
 _QUESTION_N = re.compile(r"([ie])(\d{1,2})")
@@ -76,6 +80,8 @@ def column_field(text: str) -> tuple[str | None, bool]:
     key = header_key(text)
     if not key:
         return None, True
+    if _COMPUTED.fullmatch(key):
+        return "ignore", True
     for full in (True, False):
         found = _numbered(key, full)
         if found:
