@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from . import scoring
 from .models import (
@@ -234,6 +235,22 @@ def assessments_for_user(user: Any) -> QuerySet[Assessment]:
         .select_related("organization", "framework")
         .order_by("organization__name", "-fiscal_year")
     )
+
+
+def assessments_for_itas_export(user: Any) -> QuerySet[Assessment]:
+    """What the ITAS-layout export may hold: the user's organizations' assessments; site staff, all."""
+    qs = (
+        Assessment.objects.all()
+        if user.is_authenticated and user.is_staff
+        else Assessment.objects.for_user(user)
+    )
+    return qs.select_related("organization", "framework").order_by("organization__name", "-fiscal_year")
+
+
+def organization_for_itas_export(user: Any, pk: int) -> Organization:
+    """One organization whose results the user may export (404 otherwise; site staff, any)."""
+    qs = Organization.objects.all() if user.is_staff else Organization.objects.for_user(user)
+    return get_object_or_404(qs, pk=pk)
 
 
 def indicators_of(assessment: Assessment) -> list[Indicator]:

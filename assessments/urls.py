@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.assessment_list, name="list"),
     path("new/", views.assessment_create, name="create"),
     path("export.xlsx", views.assessment_list_export, name="list-export"),
+    path("export-itas.xlsx", views.assessment_itas_export, name="itas-export"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/result/", views.assessment_result, name="result"),
     path("<int:pk>/indicators/", views.indicator_scores_update, name="indicators-update"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from .forms import (
     PublishedValuesForm,
     QuestionScoresForm,
 )
+from .itas_export import itas_workbook
 from .models import AnswerKind, Assessment, Item, Organization
 
 
@@ -282,6 +283,22 @@ def assessment_list_export(request: HttpRequest) -> HttpResponse:
     return _xlsx(
         exports.assessment_list_workbook(selectors.assessments_for_user(request.user)), "ita-assessments.xlsx"
     )
+
+
+@login_required
+@require_GET
+def assessment_itas_export(request: HttpRequest) -> HttpResponse:
+    """Results in the layout the ITAS importer reads: every assessment the user may read (site staff:
+    all); ``?year=2565`` and ``?org=<id>`` narrow it, another organization's id answers 404."""
+    assessments = selectors.assessments_for_itas_export(request.user)
+    year, org = request.GET.get("year", ""), request.GET.get("org", "")
+    if not (year.isdigit() or not year) or not (org.isdigit() or not org):
+        raise Http404
+    if org:
+        organization = selectors.organization_for_itas_export(request.user, int(org))
+        assessments = assessments.filter(organization=organization)
+    content = itas_workbook(assessments, fiscal_year=int(year) if year else None)
+    return _xlsx(content, f"ita-itas-{year}.xlsx" if year else "ita-itas.xlsx")
 
 
 @login_required
