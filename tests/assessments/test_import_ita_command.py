@@ -157,3 +157,12 @@ def test_import_ita_not_a_spreadsheet_exit_1(db, capsys, tmp_path):
     code, out, _err = run(capsys, tmp_path, b"\x00\x01 not a workbook", "--json")
     answer = json.loads(out)
     assert (code, answer["created"], len(answer["errors"])) == (1, 0, 1)
+
+
+def test_import_ita_text_output_names_the_discrepancy(frameworks, srikham, capsys, tmp_path):
+    code, out, err = run(capsys, tmp_path, book(row(total="95.01", band="AA")))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "discrepancy: องค์การบริหารส่วนตำบลศรีคำ 2565: published 95.01 AA, computed 87.86 A.",
+        "1 agency-years: 1 new, 0 updated, 0 unchanged.",
+    ]
