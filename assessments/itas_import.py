@@ -88,7 +88,7 @@ class Discrepancy:
     def as_dict(self) -> dict[str, Any]:
         return {
             "agency": self.agency,
-            "itas_code": self.itas_code,
+            "itas_code": self.itas_code or None,
             "year": self.year,
             "published_total": scoring.fmt2(self.published_total),
             "computed_total": scoring.fmt2(self.computed_total),
@@ -574,6 +574,14 @@ class _Planner:
                 tools[code] = value
         if tools:
             plan.published["tool_scores"] = tools
+        weighted_only = sorted(set(record.weighted) - set(record.tools))
+        if weighted_only:
+            message = _(
+                "%(agency)s: the weighted scores of %(tools)s are not stored as published tool scores "
+                "(the portal keeps published tool scores out of 100)."
+            )
+            name = (plan.organization or plan.new).name
+            self.warn(record, message % {"agency": name, "tools": ", ".join(weighted_only)})
 
     def _outcome(
         self, plan: _AgencyPlan, action: str, total: Decimal | None, band: str, complete: bool

@@ -330,6 +330,18 @@ def test_itas_import_unknown_o_item_is_an_error(frameworks, srikham, staff):
     assert Assessment.objects.count() == 0
 
 
+def test_itas_import_weighted_tool_scores_only_are_not_stored_as_published(frameworks, srikham, staff):
+    header = ["รหัสหน่วยงาน", "หน่วยงาน", "ปีงบประมาณ", "IIT (30)", "EIT (30)", "OIT (40)", "คะแนนรวม", "ระดับ"]
+    data = xlsx([header, ["5570101", "อบต.ศรีคำ", 2565, "24.27", "23.60", "40.00", "87.86", "A"]])
+    result = itas_import(data=data, user=staff)
+    assert [w.message for w in result.warnings] == [
+        "องค์การบริหารส่วนตำบลศรีคำ: the weighted scores of EIT, IIT, OIT are not stored as published tool "
+        "scores (the portal keeps published tool scores out of 100)."
+    ]
+    a = Assessment.objects.get()
+    assert (a.published_total, a.published_band, a.published_tool_scores) == (D("87.86"), "A", {})
+
+
 def _agencies(n: int) -> list[list]:
     orgs = [
         Organization(
