@@ -22,15 +22,20 @@ _ROLES_CACHE = "_ita_roles"
 class SystemActor:
     """The writer when a management command writes (e.g. ``import_measures``): no person, an officer's
     rights in one organization only. Services record no person for it (``person_of``); the audit
-    entries carry the command's name (``assessments.audit.command_context``)."""
+    entries carry the command's name (``assessments.audit.command_context``).
+
+    ``person``: the site staff member on whose behalf an importer writes into an organization they
+    are not a member of (``assessments.itas_import``); stored as "created by", never given rights."""
 
     organization_id: int
     is_authenticated: bool = True
+    person: Any = None
 
 
 def person_of(user: Any) -> Any:
-    """The user to store as "created by"/"reported by": nobody for a system actor."""
-    return None if isinstance(user, SystemActor) else user
+    """The user to store as "created by"/"reported by": nobody for a system actor (or the staff
+    member it acts for)."""
+    return user.person if isinstance(user, SystemActor) else user
 
 
 def roles_of(user: Any) -> dict[int, str]:

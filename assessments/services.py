@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import scoring, selectors
-from .access import require_write
+from .access import person_of, require_write
 from .framework_file import FrameworkSpec, parse_framework
 from .models import (
     AnswerKind,
@@ -227,7 +227,10 @@ def assessment_create(*, organization: Organization, fiscal_year: int, user: Any
             if Assessment.objects.filter(organization=organization, fiscal_year=fiscal_year).exists():
                 raise exists
             assessment = Assessment(
-                organization=organization, framework=framework, fiscal_year=fiscal_year, created_by=user
+                organization=organization,
+                framework=framework,
+                fiscal_year=fiscal_year,
+                created_by=person_of(user),
             )
             assessment.full_clean(validate_constraints=False)
             assessment.save()
@@ -353,10 +356,42 @@ def disclosure_result_set(
     if any(getattr(row, name) != value for name, value in changes.items()) or (row.pk is None and changes):
         for name, value in changes.items():
             setattr(row, name, value)
-        row.updated_by = user
+        row.updated_by = person_of(user)
         row.full_clean(exclude=[*ROW_KEYS, "updated_by"], validate_constraints=False)
         row.save()
     return DisclosureSave(row, _recompute_into(assessment, locked))
+
+
+@transaction.atomic
+def disclosure_results_set(
+    *, assessment: Assessment, results: Mapping[str, Mapping[str, Any]], user: Any
+) -> scoring.ScoreResult:
+    """Record many O-items at once by code: each maps to the fields it carries among ``passed``,
+    ``urls`` and ``note`` (as ``disclosure_result_set``: only those change). One lock, one read of the
+    stored rows, one recomputation (the ITAS importer's grain).
+    """
+    require_write(user, assessment.organization_id)
+    locked = _assessment_locked(assessment)
+    structure = selectors.framework_structure(locked.framework)
+    unknown = sorted(set(results) - set(structure.disclosure_ids))
+    if unknown:
+        raise ValidationError(_("Unknown O-item(s): %(codes)s") % {"codes": ", ".join(unknown)})
+    rows = {r.item_id: r for r in DisclosureResult.objects.filter(assessment=locked)}
+    person = person_of(user)
+    for code, given in results.items():
+        item_id = structure.disclosure_ids[code]
+        row = rows.get(item_id) or DisclosureResult(
+            organization_id=locked.organization_id, assessment=locked, item=Item(pk=item_id, code=code)
+        )
+        changes = {name: given[name] for name in ("passed", "urls", "note") if name in given}
+        if row.pk is not None and all(getattr(row, name) == value for name, value in changes.items()):
+            continue
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.updated_by = person
+        row.full_clean(exclude=[*ROW_KEYS, "updated_by"], validate_constraints=False)
+        row.save()
+    return _recompute_into(assessment, locked)
 
 
 @transaction.atomic
@@ -373,7 +408,7 @@ def disclosures_mark_passed(*, assessment: Assessment, user: Any) -> int:
             row = DisclosureResult(organization_id=locked.organization_id, assessment=locked, item_id=item_id)
         elif row.passed is not None:
             continue
-        row.passed, row.updated_by = True, user
+        row.passed, row.updated_by = True, person_of(user)
         row.save()
         changed += 1
     _recompute_into(assessment, locked)

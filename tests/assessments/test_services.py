@@ -181,3 +181,29 @@ def test_assessment_framework_must_be_of_its_fiscal_year(assessment, frameworks)
     with pytest.raises(ValidationError) as info:
         assessment.full_clean()
     assert list(info.value.message_dict) == ["framework"]
+
+
+def test_disclosure_results_set_changes_only_given_fields_and_recomputes_once(assessment, officer):
+    services.disclosure_results_set(
+        assessment=assessment,
+        results={"O1": {"note": "ครบ"}, "O2": {"passed": False, "urls": ["https://a.example/o2"]}},
+        user=officer,
+    )
+    rows = {d.item.code: (d.passed, d.urls, d.note, d.updated_by) for d in assessment.disclosures.all()}
+    assert rows == {
+        "O1": (True, ["https://a.example/o1"], "ครบ", officer),
+        "O2": (False, ["https://a.example/o2"], "", officer),
+    }
+    assert assessment.computed_result == services.assessment_recompute(assessment=assessment).as_dict()
+
+
+def test_disclosure_results_set_refuses_executive_and_unknown_codes(assessment, executive, officer):
+    with pytest.raises(PermissionDenied):
+        services.disclosure_results_set(
+            assessment=assessment, results={"O2": {"passed": True}}, user=executive
+        )
+    with pytest.raises(ValidationError):
+        services.disclosure_results_set(
+            assessment=assessment, results={"O99": {"passed": True}}, user=officer
+        )
+    assert assessment.disclosures.count() == 1
