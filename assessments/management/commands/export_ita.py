@@ -7,42 +7,20 @@ not one, an unknown organization, no assessment of that year, a file that cannot
 exit status 2 and one Thai line on stderr, as ``export_measures`` and ``ita_score`` do.
 """
 
-import re
-import sys
-from pathlib import Path
-
-from django.core.management.base import BaseCommand
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assessments.command_input import InputError, OneLineCommand, find_organization, parse_year, write_out
 from assessments.itas_export import itas_workbook
-from assessments.json_input import printable
-from assessments.models import Assessment, Organization
-
-YEAR = re.compile(r"2[5-7][0-9]{2}")  # a Buddhist-era year, ASCII digits only
-
-
-class InputError(Exception):
-    """Bad input: one line for stderr."""
+from assessments.models import Assessment
 
 
 def find_assessments(year: str, org: str | None) -> list[Assessment]:
     """The year's assessments (of the one organization named, when given), or InputError."""
-    if not YEAR.fullmatch(year):
-        raise InputError(
-            _("--year: expected a fiscal year such as 2565, got %(value)s") % {"value": printable(year, 20)}
-        )
-    qs = Assessment.objects.select_related("organization", "framework").filter(fiscal_year=int(year))
+    fiscal_year = parse_year(year)
+    qs = Assessment.objects.select_related("organization", "framework").filter(fiscal_year=fiscal_year)
     if org is not None:
-        name = org.strip()
-        matches = list(Organization.objects.filter(Q(itas_code=name) | Q(name=name))) if name else []
-        organization = next((o for o in matches if o.itas_code == name), None) or next(iter(matches), None)
-        if organization is None:
-            raise InputError(
-                _('--org: no organization has the ITAS code or the name "%(value)s"')
-                % {"value": printable(org, 80)}
-            )
+        organization = find_organization(org)
         assessments = list(qs.filter(organization=organization))
         if not assessments:
             raise InputError(
@@ -56,7 +34,7 @@ def find_assessments(year: str, org: str | None) -> list[Assessment]:
     return assessments
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = (
         "Export a year's ITA results to an Excel file in the layout import_ita reads: published and "
         "computed values in separate columns, O-item results and question scores on their own sheets. "
@@ -72,24 +50,11 @@ class Command(BaseCommand):
     def handle(self, *args, year, org, out, **options) -> None:
         try:
             assessments = find_assessments(year, org)
+            path = write_out(out, itas_workbook(assessments))
         except InputError as exc:
-            self._fail(str(exc))
-        content = itas_workbook(assessments)
-        path = Path(out)
-        try:
-            path.write_bytes(content)
-        except OSError:
-            self._fail(
-                _("--out: cannot write %(path)s (does the folder exist, and may it be written to?)")
-                % {"path": printable(out, 200)}
-            )
+            self.fail(str(exc))
         count = len(assessments)
         self.stdout.write(
             ngettext("%(path)s: %(count)s organization", "%(path)s: %(count)s organizations", count)
             % {"path": path, "count": count}
         )
-
-    def _fail(self, line: str) -> None:
-        """One line on stderr, then exit status 2 (the mechanism of export_measures and ita_score)."""
-        self.stderr.write(printable(line))
-        sys.exit(2)

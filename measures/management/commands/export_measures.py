@@ -6,46 +6,25 @@ assessment of that year, a round or layout that does not exist, a file that cann
 with exit status 2 and one Thai line on stderr, as ``ita_score`` and ``load_framework`` do.
 """
 
-import re
-import sys
-from pathlib import Path
-
-from django.core.management.base import BaseCommand
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assessments.command_input import InputError, OneLineCommand, find_organization, parse_year, write_out
 from assessments.json_input import printable
-from assessments.models import Assessment, Organization
+from assessments.models import Assessment
 from measures.excel import measures_workbook
 from measures.listing import LAYOUTS
 from measures.models import Measure
 from measures.rounds import ROUND_MONTHS
 
-YEAR = re.compile(r"2[5-7][0-9]{2}")  # a Buddhist-era year, ASCII digits only
-
-
-class InputError(Exception):
-    """Bad input: one line for stderr."""
-
 
 def find_assessment(org: str, year: str) -> Assessment:
     """The assessment of the organization named by ITAS code (preferred) or exact name, or InputError."""
-    if not YEAR.fullmatch(year):
-        raise InputError(
-            _("--year: expected a fiscal year such as 2565, got %(value)s") % {"value": printable(year, 20)}
-        )
-    name = org.strip()
-    matches = list(Organization.objects.filter(Q(itas_code=name) | Q(name=name))) if name else []
-    organization = next((o for o in matches if o.itas_code == name), None) or next(iter(matches), None)
-    if organization is None:
-        raise InputError(
-            _('--org: no organization has the ITAS code or the name "%(value)s"')
-            % {"value": printable(org, 80)}
-        )
+    fiscal_year = parse_year(year)
+    organization = find_organization(org)
     assessment = (
         Assessment.objects.select_related("organization", "framework")
-        .filter(organization=organization, fiscal_year=int(year))
+        .filter(organization=organization, fiscal_year=fiscal_year)
         .first()
     )
     if assessment is None:
@@ -76,7 +55,7 @@ def parse_layout(value: str) -> str:
     return value
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = (
         "Export a year's improvement measures and their progress to an Excel file laid out to print "
         "(the same file as the list page's download, and the layout import_measures reads). ORG is the "
@@ -96,24 +75,12 @@ class Command(BaseCommand):
             month = parse_round(round_month)
             layout = parse_layout(layout)
             assessment = find_assessment(org, year)
+            content = measures_workbook(assessment, user=None, round_month=month, layout=layout)
+            path = write_out(out, content)
         except InputError as exc:
-            self._fail(str(exc))
-        content = measures_workbook(assessment, user=None, round_month=month, layout=layout)
-        path = Path(out)
-        try:
-            path.write_bytes(content)
-        except OSError:
-            self._fail(
-                _("--out: cannot write %(path)s (does the folder exist, and may it be written to?)")
-                % {"path": printable(out, 200)}
-            )
+            self.fail(str(exc))
         count = Measure.objects.filter(assessment=assessment).count()
         self.stdout.write(
             ngettext("%(path)s: %(count)s measure", "%(path)s: %(count)s measures", count)
             % {"path": path, "count": count}
         )
-
-    def _fail(self, line: str) -> None:
-        """One line on stderr, then exit status 2 (the mechanism of ita_score and load_framework)."""
-        self.stderr.write(printable(line))
-        sys.exit(2)
