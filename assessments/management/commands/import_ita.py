@@ -10,30 +10,20 @@ from __future__ import annotations
 
 import json
 import sys
-from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from assessments.audit import command_context
+from assessments.command_input import InputError, ThaiUsageCommand, problem_line, read_input
 from assessments.importer import Problem
 from assessments.itas_import import COMMAND_LINE, CREATED, UNCHANGED, UPDATED, ItasImportResult, itas_import
 from assessments.json_input import printable
 
 #: A national workbook (8,300 agencies, about 450,000 rows) is some 20 MiB as .xlsx, more as .csv.
 MAX_FILE = 100 * 1024 * 1024
-
-
-def _usage_error(message: str) -> None:
-    """Command-line mistakes: one Thai line on stderr and exit status 2 (not argparse's English usage)."""
-    sys.stderr.write(
-        _("Cannot understand the command line (%(detail)s); see manage.py import_ita --help.")
-        % {"detail": printable(message, 200)}
-        + "\n"
-    )
-    sys.exit(2)
 
 
 def _year(text: str) -> int:
@@ -43,7 +33,7 @@ def _year(text: str) -> int:
     return year
 
 
-class Command(BaseCommand):
+class Command(ThaiUsageCommand):
     help = (
         "Import ITA results of agencies (ITAS downloads or retyped tables: .xlsx, .xls, .ods, .csv). "
         "Agencies are matched by ITAS code, then by name and province. Every row is checked first; then "
@@ -51,11 +41,6 @@ class Command(BaseCommand):
         "errors, discrepancies, results}. Exit status 0 without errors, 1 with errors (nothing written), "
         "2 for a bad command line."
     )
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> ArgumentParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _usage_error  # type: ignore[method-assign]
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the file (.xlsx, .xls, .ods, .csv), at most 100 MiB")
@@ -77,13 +62,9 @@ class Command(BaseCommand):
         self.as_json = options["json"]
         path = Path(options["file"])
         try:
-            if path.stat().st_size > MAX_FILE:
-                self._fail(_("The file is larger than %(size)s MiB.") % {"size": MAX_FILE // (1024 * 1024)})
-            data = path.read_bytes()
-        except OSError:
-            self._fail(_("Cannot read the file %(name)s.") % {"name": printable(str(path), 200)})
-        if not data:
-            self._fail(_("The file is empty."))
+            data = read_input(path, MAX_FILE)
+        except InputError as exc:
+            self._fail(str(exc))
         with command_context("import_ita"):
             result = itas_import(
                 data=data,
@@ -101,7 +82,7 @@ class Command(BaseCommand):
 
     def _report(self, result: ItasImportResult) -> None:
         for problem in result.warnings:
-            self.stdout.write(_line(_("warning"), problem))
+            self.stdout.write(problem_line(_("warning"), problem))
         for d in result.discrepancies:
             message = _(
                 "%(agency)s %(year)s: published %(published_total)s %(published_band)s, "
@@ -110,7 +91,7 @@ class Command(BaseCommand):
             label = _("discrepancy")
             self.stdout.write(printable(f"{label}: {message}"))
         for problem in result.errors:
-            self.stderr.write(_line(_("error"), problem))
+            self.stderr.write(problem_line(_("error"), problem))
         if result.errors:
             return
         summary = _(
@@ -133,14 +114,3 @@ class Command(BaseCommand):
         else:
             self.stderr.write(printable(message))
         sys.exit(1)
-
-
-def _line(kind: str, problem: Problem) -> str:
-    if problem.row:
-        where = _("sheet %(sheet)s row %(row)s column %(column)s") % {
-            "sheet": problem.sheet,
-            "row": problem.row,
-            "column": problem.column or "-",
-        }
-        return printable(f"{kind}: {where}: {problem.message}")
-    return printable(f"{kind}: {problem.message}")

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 import sys
-from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.access import SystemActor
 from assessments.audit import command_context
+from assessments.command_input import InputError, ThaiUsageCommand, problem_line, read_input
 from assessments.json_input import printable
 from assessments.models import Assessment, Organization
 from measures.import_services import measures_import
@@ -29,34 +29,19 @@ from measures.importer import Problem
 MAX_FILE = 10 * 1024 * 1024
 
 
-def _usage_error(message: str) -> None:
-    """Command-line mistakes: one Thai line on stderr and exit status 2 (not argparse's English usage)."""
-    sys.stderr.write(
-        _("Cannot understand the command line (%(detail)s); see manage.py import_measures --help.")
-        % {"detail": printable(message, 200)}
-        + "\n"
-    )
-    sys.exit(2)
-
-
 def _round(text: str) -> int:
     if text not in ("3", "6", "9", "12"):
         raise ValueError(text)
     return int(text)
 
 
-class Command(BaseCommand):
+class Command(ThaiUsageCommand):
     help = (
         "Import a year's improvement measures from an Excel (.xlsx, .xls) or OpenDocument (.ods) table: "
         "the exported layout or the looser tables agencies keep. Every row is checked first; then all rows "
         "are written or none. --json prints {measures, created, updated, unchanged, warnings, errors}. "
         "Exit status 0 without errors, 1 with errors (nothing written), 2 for a bad command line."
     )
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> ArgumentParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _usage_error  # type: ignore[method-assign]
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the workbook (.xlsx, .xls, .ods), at most 10 MiB")
@@ -76,13 +61,9 @@ class Command(BaseCommand):
         self.as_json = options["json"]
         path = Path(options["file"])
         try:
-            if path.stat().st_size > MAX_FILE:
-                self._fail(_("The file is larger than %(size)s MiB.") % {"size": MAX_FILE // (1024 * 1024)})
-            data = path.read_bytes()
-        except OSError:
-            self._fail(_("Cannot read the file %(name)s.") % {"name": printable(str(path), 200)})
-        if not data:
-            self._fail(_("The file is empty."))
+            data = read_input(path, MAX_FILE)
+        except InputError as exc:
+            self._fail(str(exc))
         org_text = options["org"].strip()
         organization = Organization.objects.filter(Q(itas_code=org_text) | Q(name=org_text)).first()
         if organization is None or not org_text:
@@ -106,9 +87,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
         else:
             for problem in result.warnings:
-                self.stdout.write(_line(_("warning"), problem))
+                self.stdout.write(problem_line(_("warning"), problem))
             for problem in result.errors:
-                self.stderr.write(_line(_("error"), problem))
+                self.stderr.write(problem_line(_("error"), problem))
             summary = _(
                 "%(measures)s measures: %(created)s new, %(updated)s updated, %(unchanged)s unchanged."
             ) % {
@@ -133,14 +114,3 @@ class Command(BaseCommand):
         else:
             self.stderr.write(printable(message))
         sys.exit(1)
-
-
-def _line(kind: str, problem: Problem) -> str:
-    if problem.row:
-        where = _("sheet %(sheet)s row %(row)s column %(column)s") % {
-            "sheet": problem.sheet,
-            "row": problem.row,
-            "column": problem.column,
-        }
-        return printable(f"{kind}: {where}: {problem.message}")
-    return printable(f"{kind}: {problem.message}")
