@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import itas_views, views
 
 app_name = "assessments"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("new/", views.assessment_create, name="create"),
     path("export.xlsx", views.assessment_list_export, name="list-export"),
     path("export-itas.xlsx", views.assessment_itas_export, name="itas-export"),
+    path("import/", itas_views.itas_import_upload, name="itas-import"),
+    path("import/confirm/", itas_views.itas_import_confirm, name="itas-import-confirm"),
+    path("import/problems.xlsx", itas_views.itas_import_problems, name="itas-import-problems"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/result/", views.assessment_result, name="result"),
     path("<int:pk>/indicators/", views.indicator_scores_update, name="indicators-update"),

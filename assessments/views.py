@@ -25,6 +25,7 @@ from .forms import (
     QuestionScoresForm,
 )
 from .itas_export import itas_workbook
+from .itas_views import can_import
 from .models import AnswerKind, Assessment, Item, Organization
 
 
@@ -58,7 +59,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    context = {"assessments": selectors.assessments_for_user(request.user), "form": _create_form(request)}
+    context = {
+        "assessments": selectors.assessments_for_user(request.user),
+        "form": _create_form(request),
+        "can_import": can_import(request.user),
+    }
     return render(request, "assessments/list.html", context)
 
 
@@ -76,7 +81,11 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("assessments:detail", pk=assessment.pk)
-    context = {"assessments": selectors.assessments_for_user(request.user), "form": form}
+    context = {
+        "assessments": selectors.assessments_for_user(request.user),
+        "form": form,
+        "can_import": can_import(request.user),
+    }
     return render(request, "assessments/list.html", context, status=400)
 
 

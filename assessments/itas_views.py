@@ -1,0 +1,363 @@
+"""Importing ITAS results in the browser: upload → preview (dry run) → confirm → summary (issue 7 item 5).
+
+The same engine as ``manage.py import_ita`` (``itas_import.itas_import``) and the same shape as the
+measure import pages (``measures.import_views``): the uploaded file waits in the default storage under
+``imports/pending/<random token>`` (never served; swept a day later by ``measures.jobs.sweep_stale_imports``),
+the token kept in the session with the file's SHA-256, so what is confirmed is exactly the file that was
+previewed. Site staff import any agency; an organization's administrator only the rows of their own
+organization (``organization=``); anyone else 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from io import BytesIO
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from measures.import_services import pending_name
+
+from .exports import _put
+from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, Problem
+from .itas_import import CREATED, NOT_STORED, UNCHANGED, UPDATED, ItasImportResult, itas_import
+from .models import Assessment, Membership, Organization, Role
+
+MAX_UPLOAD = 20 * 1024 * 1024
+SESSION_KEY = "itas_import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
+
+
+# --------------------------------------------------------------------------- who
+
+
+def _admin_organizations(user: Any) -> list[Organization]:
+    ids = Membership.objects.filter(user=user, role=Role.ADMIN).values_list("organization_id", flat=True)
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
+def can_import(user: Any) -> bool:
+    """Site staff, or an administrator of at least one organization (the list page shows the link)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff) or Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def _scope(request: HttpRequest) -> tuple[bool, list[Organization]]:
+    """(staff, the organizations the user administers); 403 for anyone else."""
+    staff = bool(request.user.is_staff)
+    organizations = [] if staff else _admin_organizations(request.user)
+    if not staff and not organizations:
+        raise PermissionDenied
+    return staff, organizations
+
+
+# --------------------------------------------------------------------------- form
+
+
+class ItasImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("ITAS results file"),
+        help_text=gettext_lazy("Excel (.xlsx, .xls), OpenDocument (.ods) or CSV, at most 20 MiB."),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ",".join(EXTENSIONS)}),
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("Fiscal year (B.E.)"),
+        required=False,
+        min_value=2550,
+        max_value=2700,
+        help_text=gettext_lazy("Needed only when the file holds several years."),
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("Organization"),
+        queryset=Organization.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    create_agencies = forms.BooleanField(
+        label=gettext_lazy("Create the agencies that do not exist yet"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, staff: bool, organizations: list[Organization], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if staff:
+            del self.fields["organization"]
+        else:
+            del self.fields["create_agencies"]
+            self.fields["organization"].queryset = Organization.objects.filter(
+                pk__in=[o.pk for o in organizations]
+            ).order_by("name")
+            if len(organizations) == 1:
+                self.fields["organization"].initial = organizations[0].pk
+                self.fields["organization"].widget = forms.HiddenInput()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            message = _("The file is larger than %(size)s MiB.")
+            raise ValidationError(message % {"size": MAX_UPLOAD // (1024 * 1024)})
+        if not upload.name.lower().endswith(EXTENSIONS):
+            raise ValidationError(_("Upload an .xlsx, .xls, .ods or .csv file."))
+        return upload
+
+
+# --------------------------------------------------------------------------- the pending upload
+
+
+def _stored(request: HttpRequest) -> tuple[dict[str, Any], bytes] | None:
+    """The previewed upload, if it is still there and unchanged."""
+    pending = request.session.get(SESSION_KEY)
+    if not isinstance(pending, dict):
+        return None
+    token = str(pending.get("token", ""))
+    if not token.isalnum():
+        return None
+    try:
+        with default_storage.open(pending_name(token), "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != pending.get("sha256"):
+        return None
+    return pending, data
+
+
+def _upload_gone(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("The uploaded file is no longer available; please upload it again."))
+    return redirect("assessments:itas-import")
+
+
+def _forget(request: HttpRequest) -> None:
+    pending = request.session.pop(SESSION_KEY, None)
+    if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
+        default_storage.delete(pending_name(pending["token"]))
+
+
+def _run(request: HttpRequest, pending: dict[str, Any], data: bytes, *, dry_run: bool) -> ItasImportResult:
+    """The engine on the stored upload with the options chosen at upload (re-checked: still allowed)."""
+    staff, organizations = _scope(request)
+    organization = None
+    if not staff:
+        organization = next((o for o in organizations if o.pk == pending.get("organization")), None)
+        if organization is None:
+            raise PermissionDenied
+    return itas_import(
+        data=data,
+        year=pending.get("year"),
+        user=request.user,
+        dry_run=dry_run,
+        create_agencies=bool(staff and pending.get("create_agencies")),
+        organization=organization,
+    )
+
+
+# --------------------------------------------------------------------------- what the page shows
+
+
+def field_label(field: str | None) -> str:
+    """A column's field in words (the preview's column mapping)."""
+    if not field:
+        return _("not used")
+    named = {
+        "itas_code": _("ITAS code"),
+        "agency": _("Agency"),
+        "province": _("Province"),
+        "district": _("District"),
+        "year": _("Fiscal year"),
+        "total": _("Total score"),
+        "band": _("Band"),
+        "band_or_result": _("Band"),
+        "tool": _("Tool"),
+        "indicator": _("Indicator"),
+        "code": _("Item or question code"),
+        "result": _("Result"),
+        "score": _("Score"),
+        "url": _("URL"),
+        "comment": _("Assessor's comment"),
+        "ignore": _("not used"),
+    }
+    if field in named:
+        return named[field]
+    if field.endswith("_weighted"):
+        return _("%(tool)s (weighted)") % {"tool": field.removesuffix("_weighted")}
+    if field in ("IIT", "EIT", "OIT"):
+        return _("%(tool)s (0-100)") % {"tool": field}
+    prefix, _sep, rest = field.partition(":")
+    if prefix == "indicator":
+        return _("Indicator %(n)s") % {"n": rest}
+    if prefix in ("item", "question"):
+        return rest
+    return field
+
+
+def _kind_label(kind: str | None) -> str:
+    return {
+        KIND_SUMMARY: _("Summary: one row per agency"),
+        KIND_INDICATORS: _("One row per agency and indicator"),
+        KIND_ITEMS: _("One row per agency and O-item"),
+        KIND_QUESTIONS: _("One row per agency and IIT/EIT question"),
+    }.get(kind or "", _("Not an ITAS table (skipped)"))
+
+
+def _sorted(problems: list[Problem] | tuple[Problem, ...]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.sheet, p.row, len(p.column), p.column))
+
+
+def _links(result: ItasImportResult) -> dict[tuple[str, int], int]:
+    """(agency name, year) -> the assessment's pk, for the summary's links."""
+    names = {o.agency for o in result.outcomes}
+    years = {o.year for o in result.outcomes}
+    rows = Assessment.objects.filter(organization__name__in=names, fiscal_year__in=years).values_list(
+        "organization__name", "fiscal_year", "pk"
+    )
+    return {(name, year): pk for name, year, pk in rows}
+
+
+def _context(result: ItasImportResult | None, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {"result": result, **extra}
+    if result is None:
+        return context
+    sheets = []
+    for sheet in result.reading.sheets if result.reading else ():
+        columns = [
+            {
+                "letter": g.column,
+                "header": g.header,
+                "field": field_label(g.field),
+                "sure": g.sure,
+                "used": bool(g.field and g.field != "ignore"),
+            }
+            for g in sheet.columns
+        ]
+        sheets.append(
+            {
+                "name": sheet.name,
+                "kind": _kind_label(sheet.kind),
+                "known": bool(sheet.kind),
+                "rows": sheet.rows,
+                "header_row": sheet.header_row,
+                "columns": columns,
+                "scale_sure": sheet.scale_sure,
+            }
+        )
+    links = _links(result) if result.written else {}
+    outcomes = [
+        {"o": o, "pk": links.get((o.agency, o.year))}
+        for o in sorted(result.outcomes, key=lambda o: (o.year, o.agency))
+    ]
+    context |= {
+        "sheets": sheets,
+        "outcomes": outcomes,
+        "warnings": _sorted(result.warnings),
+        "errors": _sorted(result.errors),
+        "created": result.count(CREATED),
+        "updated": result.count(UPDATED),
+        "unchanged": result.count(UNCHANGED),
+        "not_stored": result.count(NOT_STORED),
+        "CREATED": CREATED,
+        "UPDATED": UPDATED,
+        "UNCHANGED": UNCHANGED,
+    }
+    return context
+
+
+# --------------------------------------------------------------------------- views
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def itas_import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a file of ITAS results and see what importing it would do (nothing is written yet)."""
+    staff, organizations = _scope(request)
+    form = ItasImportForm(
+        request.POST or None, request.FILES or None, staff=staff, organizations=organizations
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        _forget(request)
+        token = secrets.token_hex(16)
+        default_storage.save(pending_name(token), ContentFile(data))
+        organization = form.cleaned_data.get("organization")
+        pending = {
+            "token": token,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "name": upload.name[:200],
+            "year": form.cleaned_data["year"],
+            "create_agencies": bool(form.cleaned_data.get("create_agencies")),
+            "organization": organization.pk if organization else None,
+        }
+        request.session[SESSION_KEY] = pending
+        result = _run(request, pending, data, dry_run=True)
+        context = _context(result, form=form, file_name=pending["name"], staff=staff)
+        return render(request, "assessments/itas_import.html", context)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "assessments/itas_import.html", _context(None, form=form, staff=staff), status=status
+    )
+
+
+@login_required
+@require_POST
+def itas_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Write exactly the previewed file, every agency-year or none, then show the summary."""
+    staff, organizations = _scope(request)
+    stored = _stored(request)
+    if stored is None:
+        return _upload_gone(request)
+    pending, data = stored
+    result = _run(request, pending, data, dry_run=False)
+    if not result.written:
+        form = ItasImportForm(staff=staff, organizations=organizations)
+        context = _context(result, form=form, file_name=pending.get("name", ""), staff=staff)
+        return render(request, "assessments/itas_import.html", context, status=400)
+    _forget(request)
+    context = _context(result, done=True, file_name=pending.get("name", ""), staff=staff)
+    return render(request, "assessments/itas_import.html", context)
+
+
+@login_required
+@require_GET
+def itas_import_problems(request: HttpRequest) -> HttpResponse:
+    """The previewed file's problems as an Excel workbook (user text never becomes a formula)."""
+    _scope(request)
+    stored = _stored(request)
+    if stored is None:
+        return _upload_gone(request)
+    pending, data = stored
+    result = _run(request, pending, data, dry_run=True)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Problems")[:31]
+    headings = [_("Kind"), _("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")]
+    for col, heading in enumerate(headings, start=1):
+        _put(ws, 1, col, heading).font = Font(bold=True)
+    rows = [(_("error"), p) for p in _sorted(result.errors)]
+    rows += [(_("warning"), p) for p in _sorted(result.warnings)]
+    for r, (kind, problem) in enumerate(rows, start=2):
+        values = [kind, problem.sheet, problem.row or None, problem.column, problem.value, problem.message]
+        for col, value in enumerate(values, 1):
+            _put(ws, r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEF", (12, 20, 8, 8, 30, 90), strict=True):
+        ws.column_dimensions[letter].width = width
+    out = BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="itas-import-problems.xlsx"'
+    return response
