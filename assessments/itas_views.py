@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Font
 
 from measures.import_services import pending_name
 
+from .access import roles_of
 from .exports import _put
 from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, Problem
 from .itas_import import CREATED, NOT_STORED, UNCHANGED, UPDATED, ItasImportResult, itas_import
@@ -51,10 +52,11 @@ def _admin_organizations(user: Any) -> list[Organization]:
 
 
 def can_import(user: Any) -> bool:
-    """Site staff, or an administrator of at least one organization (the list page shows the link)."""
+    """Site staff, or an administrator of at least one organization (the list page shows the link;
+    the pages themselves read the roles fresh, ``_scope``)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff) or Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    return bool(user.is_staff) or Role.ADMIN in roles_of(user).values()  # the request's cached roles
 
 
 def _scope(request: HttpRequest) -> tuple[bool, list[Organization]]:
