@@ -63,6 +63,7 @@ def test_itas_import_staff_preview_writes_nothing_then_confirm_writes(client, fr
     assert "เทศบาลตำบลทดสอบ" in page
     assert 'id="import-confirm"' in page
     assert 'id="import-discrepancies"' in page
+    assert ">เพิ่มใหม่</span>" in page
     assert "ผล 2565" in page  # the sheet and its column mapping
     assert counts() == before
     response = client.post(CONFIRM)
@@ -82,7 +83,7 @@ def test_itas_import_staff_preview_writes_nothing_then_confirm_writes(client, fr
     assert itas_views.SESSION_KEY not in client.session
     # the same file again: unchanged
     page = upload(client, book(own_row(total="95.01", band="AA"))).content.decode()
-    assert "ไม่เปลี่ยนแปลง" in page
+    assert ">ไม่เปลี่ยนแปลง</span>" in page
     assert Assessment.objects.count() == 1
 
 
