@@ -221,17 +221,20 @@ def _sorted(problems: list[Problem] | tuple[Problem, ...]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.sheet, p.row, len(p.column), p.column))
 
 
-def _links(result: ItasImportResult) -> dict[tuple[str, int], int]:
-    """(agency name, year) -> the assessment's pk, for the summary's links."""
+def _links(result: ItasImportResult, user: Any) -> dict[tuple[str, int], int]:
+    """(agency name, year) -> the assessment's pk, for the summary's links: only the assessments the
+    user may open (the portal is scoped by membership, site staff too)."""
     names = {o.agency for o in result.outcomes}
     years = {o.year for o in result.outcomes}
-    rows = Assessment.objects.filter(organization__name__in=names, fiscal_year__in=years).values_list(
-        "organization__name", "fiscal_year", "pk"
+    rows = (
+        Assessment.objects.for_user(user)
+        .filter(organization__name__in=names, fiscal_year__in=years)
+        .values_list("organization__name", "fiscal_year", "pk")
     )
     return {(name, year): pk for name, year, pk in rows}
 
 
-def _context(result: ItasImportResult | None, **extra: Any) -> dict[str, Any]:
+def _context(result: ItasImportResult | None, user: Any = None, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {"result": result, **extra}
     if result is None:
         return context
@@ -258,7 +261,7 @@ def _context(result: ItasImportResult | None, **extra: Any) -> dict[str, Any]:
                 "scale_sure": sheet.scale_sure,
             }
         )
-    links = _links(result) if result.written else {}
+    links = _links(result, user) if result.written and user is not None else {}
     outcomes = [
         {"o": o, "pk": links.get((o.agency, o.year))}
         for o in sorted(result.outcomes, key=lambda o: (o.year, o.agency))
@@ -330,7 +333,7 @@ def itas_import_confirm(request: HttpRequest) -> HttpResponse:
         context = _context(result, form=form, file_name=pending.get("name", ""), staff=staff)
         return render(request, "assessments/itas_import.html", context, status=400)
     _forget(request)
-    context = _context(result, done=True, file_name=pending.get("name", ""), staff=staff)
+    context = _context(result, request.user, done=True, file_name=pending.get("name", ""), staff=staff)
     return render(request, "assessments/itas_import.html", context)
 
 

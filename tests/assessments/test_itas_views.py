@@ -78,7 +78,7 @@ def test_itas_import_staff_preview_writes_nothing_then_confirm_writes(client, fr
         "AA",
     )
     assert IndicatorScore.objects.filter(assessment=a).count() == 10
-    assert reverse("assessments:detail", args=[a.pk]) in page
+    assert reverse("assessments:detail", args=[a.pk]) not in page  # staff are not members of org A
     assert 'id="import-discrepancies"' in page
     assert itas_views.SESSION_KEY not in client.session
     # the same file again: unchanged
@@ -115,8 +115,11 @@ def test_itas_import_org_admin_cannot_choose_another_organization(
 def test_itas_import_org_admin_imports_own_row(client, frameworks, org_a, org_admin):
     client.force_login(org_admin)
     upload(client, book(own_row()), organization=str(org_a.pk))
-    assert client.post(CONFIRM).status_code == 200
-    assert Assessment.objects.get().created_by == org_admin
+    response = client.post(CONFIRM)
+    assert response.status_code == 200
+    a = Assessment.objects.get()
+    assert a.created_by == org_admin
+    assert reverse("assessments:detail", args=[a.pk]) in response.content.decode()
 
 
 @pytest.mark.parametrize(
