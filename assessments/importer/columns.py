@@ -100,6 +100,13 @@ def _prefix(pattern: re.Pattern[str], key: str) -> re.Match[str] | None:
     return match if not key[match.end()].isascii() or not key[match.end()].isalnum() else None
 
 
+def explicitly_raw(text: str) -> bool:
+    """Whether a tool column's header itself says the scores are raw ("IIT (คะแนนเต็ม 100)", "EIT raw",
+    "OIT (100)"): then the scale needs no guessing from the values."""
+    tool = _TOOL.match(header_key(text))
+    return bool(tool and (tool.group(4) or (tool.group(2) and int(tool.group(2)) == 100)))
+
+
 def _numbered(key: str, full: bool) -> str | None:
     def tail(match: re.Match[str]) -> bool:
         rest = key[match.end() :]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from assessments.sheets import HEADER_SCAN_ROWS, Sheet, cell_text, column_index, column_letter, filled_rows
 
 from .agencies import clean_name, name_key, normalise_province
-from .columns import detect_header, detect_kind, header_key, settle
+from .columns import detect_header, detect_kind, explicitly_raw, header_key, settle
 from .results import (
     KIND_ITEMS,
     KIND_SUMMARY,
@@ -230,7 +230,7 @@ class SheetReader:
 
     def _scale(self, rows: list[Row], guesses: list[ColumnGuess]) -> tuple[str, bool, list[ColumnGuess]]:
         """Raw (0-100) or weighted (0-30/0-30/0-40) plain IIT/EIT/OIT columns: from the values."""
-        plain = [t for t in TOOLS if any(g.field == t for g in guesses)]
+        plain = [t for t in TOOLS if any(g.field == t and not explicitly_raw(g.header) for g in guesses)]
         if not plain:
             weighted_only = any(g.field and g.field.endswith("_weighted") for g in guesses)
             return (SCALE_WEIGHTED if weighted_only else SCALE_RAW), True, guesses

@@ -215,6 +215,14 @@ def test_importer_summary_scale_unsure_when_values_do_not_tell():
     assert (sheet.scale, sheet.scale_sure, sheet.unsure) == ("weighted", False, ("C", "D", "E"))
 
 
+def test_importer_summary_scale_raw_and_sure_when_the_header_says_so():
+    header = ["Agency", "Year", "IIT (คะแนนเต็ม 100)", "EIT (คะแนนเต็ม 100)", "OIT (คะแนนเต็ม 100)"]
+    result = read(xlsx([header, ["อบต.ศรีคำ", 2565, 24, 23, 30], ["อบต.ทดสอบ", 2565, "", "", ""]]))
+    (sheet,) = result.sheets
+    assert (sheet.scale, sheet.scale_sure, sheet.unsure) == ("raw", True, ())
+    assert [g.field for g in sheet.columns[2:]] == ["IIT", "EIT", "OIT"]
+
+
 def test_importer_summary_raw_detected_when_a_value_exceeds_its_weight():
     header = ["Agency", "Year", "IIT", "EIT", "OIT"]
     result = read(xlsx([header, ["อบต.ศรีคำ", 2565, 31, 23, 30], ["อบต.ทดสอบ", 2565, 24, 23, 30]]))
