@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from assessments import itas_views
 from assessments.models import Assessment, IndicatorScore, Organization
-from measures.import_services import pending_name
+from measures.import_services import PENDING_DIR, pending_name
 
 from .itas_workbooks import xlsx
 from .test_itas_import import HEADER, book, counts, row
@@ -166,6 +166,7 @@ def test_itas_import_confirm_removes_the_previewed_file(client, frameworks, org_
     client.force_login(staff)
     upload(client, book(own_row()))
     name = pending_name(client.session[itas_views.SESSION_KEY]["token"])
+    assert name.startswith(f"{PENDING_DIR}/")  # the folder jobs.sweep_stale_imports empties daily
     assert default_storage.exists(name)
     client.post(CONFIRM)
     assert not default_storage.exists(name)
