@@ -55,6 +55,7 @@ ORGANIZATION_MODELS = (
     m.IndicatorScore,
     m.QuestionScore,
     m.DisclosureResult,
+    m.ImportMapping,
 )
 #: Rows of one assessment: a deletion clears an entered value.
 SCORE_MODELS = (m.IndicatorScore, m.QuestionScore, m.DisclosureResult)
@@ -134,7 +135,7 @@ def _organization_data(obj: m.Organization) -> dict:
 
 def _owned_data(obj: Model) -> dict:
     data: dict[str, Any] = {"organization": obj.organization_id}
-    if isinstance(obj, m.Unit):
+    if isinstance(obj, m.Unit | m.ImportMapping):
         data["label"] = obj.name
     elif isinstance(obj, m.Membership) and (user := _cached(obj, "user")) is not None:
         data["label"] = user.get_username()
@@ -173,6 +174,7 @@ ADDITIONAL_DATA = {
     m.Organization: _organization_data,
     m.Unit: _owned_data,
     m.Membership: _owned_data,
+    m.ImportMapping: _owned_data,
     m.Assessment: _assessment_data,
     m.IndicatorScore: _indicator_score_data,
     m.QuestionScore: _item_row_data,

@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,11 +31,12 @@ from openpyxl.styles import Alignment, Font
 
 from measures.import_services import pending_name
 
+from . import mapping_services as ms
 from .access import roles_of
 from .exports import _put
-from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, Problem
+from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, ColumnMapping, Problem
 from .itas_import import CREATED, NOT_STORED, UNCHANGED, UPDATED, ItasImportResult, itas_import
-from .models import Assessment, Membership, Organization, Role
+from .models import Assessment, ImportMapping, Membership, Organization, Role
 
 MAX_UPLOAD = 20 * 1024 * 1024
 SESSION_KEY = "itas_import"
@@ -151,22 +152,56 @@ def _forget(request: HttpRequest) -> None:
         default_storage.delete(pending_name(pending["token"]))
 
 
-def _run(request: HttpRequest, pending: dict[str, Any], data: bytes, *, dry_run: bool) -> ItasImportResult:
-    """The engine on the stored upload with the options chosen at upload (re-checked: still allowed)."""
+def _options(request: HttpRequest, pending: dict[str, Any], data: bytes) -> dict[str, Any]:
     staff, organizations = _scope(request)
     organization = None
     if not staff:
         organization = next((o for o in organizations if o.pk == pending.get("organization")), None)
         if organization is None:
             raise PermissionDenied
-    return itas_import(
-        data=data,
-        year=pending.get("year"),
-        user=request.user,
-        dry_run=dry_run,
-        create_agencies=bool(staff and pending.get("create_agencies")),
-        organization=organization,
-    )
+    return {
+        "data": data,
+        "year": pending.get("year"),
+        "user": request.user,
+        "create_agencies": bool(staff and pending.get("create_agencies")),
+        "organization": organization,
+    }
+
+
+def _run(request: HttpRequest, pending: dict[str, Any], data: bytes, *, dry_run: bool) -> ItasImportResult:
+    """The engine on the stored upload with the options chosen at upload (re-checked: still allowed),
+    and the saved mappings: chosen on the mapping page, or offered because the sheet looks alike."""
+    options = _options(request, pending, data)
+    detected = itas_import(dry_run=True, **options)
+    applied = _applied(request, pending, detected)
+    if not applied and dry_run:
+        detected.applied = {}
+        return detected
+    mappings = {name: m for name, (_saved, m) in applied.items()}
+    result = itas_import(dry_run=dry_run, mappings=mappings or None, **options)
+    result.applied = {name: saved for name, (saved, _m) in applied.items()}
+    return result
+
+
+def _applied(
+    request: HttpRequest, pending: dict[str, Any], detected: ItasImportResult
+) -> dict[str, tuple[ImportMapping, ColumnMapping]]:
+    """Sheet name -> (saved mapping, its columns on this sheet): the one chosen for the sheet on the
+    mapping page, else the newest one saved for sheets that look alike (unless the admin ignored it)."""
+    chosen = pending.get("mappings") or {}
+    ignored = set(pending.get("ignored") or ())
+    visible = ms.mappings_for_user(request.user)
+    applied = {}
+    for sheet in detected.reading.sheets if detected.reading else ():
+        saved = None
+        if sheet.name in chosen:
+            saved = visible.filter(pk=chosen[sheet.name]).first()
+        elif sheet.name not in ignored and sheet.columns:
+            found = ms.matching_mappings(request.user, ms.sheet_signature(sheet))
+            saved = found[0] if found else None
+        if saved is not None:
+            applied[sheet.name] = (saved, ms.column_mapping(saved, sheet))
+    return applied
 
 
 # --------------------------------------------------------------------------- what the page shows
@@ -239,7 +274,8 @@ def _context(result: ItasImportResult | None, user: Any = None, **extra: Any) ->
     if result is None:
         return context
     sheets = []
-    for sheet in result.reading.sheets if result.reading else ():
+    applied = getattr(result, "applied", {}) or {}
+    for index, sheet in enumerate(result.reading.sheets if result.reading else ()):
         columns = [
             {
                 "letter": g.column,
@@ -259,6 +295,8 @@ def _context(result: ItasImportResult | None, user: Any = None, **extra: Any) ->
                 "header_row": sheet.header_row,
                 "columns": columns,
                 "scale_sure": sheet.scale_sure,
+                "index": index,
+                "mapping": applied.get(sheet.name),
             }
         )
     links = _links(result, user) if result.written and user is not None else {}
@@ -366,3 +404,147 @@ def itas_import_problems(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="itas-import-problems.xlsx"'
     return response
+
+
+# --------------------------------------------------------------------------- the mapping page
+
+#: What a column may be read as on the mapping page (fields of ``importer.columns``).
+MAPPING_FIELDS = (
+    "itas_code",
+    "agency",
+    "province",
+    "district",
+    "year",
+    "total",
+    "band",
+    "IIT",
+    "EIT",
+    "OIT",
+    "IIT_weighted",
+    "EIT_weighted",
+    "OIT_weighted",
+    *(f"indicator:{n}" for n in range(1, 11)),
+    "tool",
+    "indicator",
+    "code",
+    "result",
+    "score",
+    "url",
+    "comment",
+)
+
+
+def _preview(request: HttpRequest, pending: dict[str, Any], data: bytes, status: int = 200) -> HttpResponse:
+    staff, organizations = _scope(request)
+    result = _run(request, pending, data, dry_run=True)
+    form = ItasImportForm(staff=staff, organizations=organizations)
+    context = _context(result, form=form, file_name=pending.get("name", ""), staff=staff)
+    return render(request, "assessments/itas_import.html", context, status=status)
+
+
+@login_required
+@require_GET
+def itas_import_preview(request: HttpRequest) -> HttpResponse:
+    """The preview of the pending upload again (after the mapping page)."""
+    _scope(request)
+    stored = _stored(request)
+    if stored is None:
+        return _upload_gone(request)
+    return _preview(request, *stored)
+
+
+def _pending_sheet(request: HttpRequest, index: int) -> tuple[dict[str, Any], bytes, Any]:
+    """(pending, data, the sheet as detected, without any saved mapping); 404 for no such sheet."""
+    stored = _stored(request)
+    if stored is None:
+        raise _Gone
+    pending, data = stored
+    detected = itas_import(dry_run=True, **_options(request, pending, data))
+    sheets = detected.reading.sheets if detected.reading else ()
+    if not 0 <= index < len(sheets) or not sheets[index].columns:
+        raise Http404
+    return pending, data, sheets[index]
+
+
+class _Gone(Exception):
+    pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def itas_import_mapping(request: HttpRequest, index: int) -> HttpResponse:
+    """Map the columns of one sheet of the pending upload and save the mapping by name; back to the
+    preview, re-run with the mapping applied (the same pending file)."""
+    staff, organizations = _scope(request)
+    try:
+        pending, data, sheet = _pending_sheet(request, index)
+    except _Gone:
+        return _upload_gone(request)
+    result = _run(request, pending, data, dry_run=True)
+    current = next((s for s in result.reading.sheets if s.name == sheet.name), sheet)
+    shown = {g.column: g for g in current.columns}
+    choices = [("ignore", _("not imported"))] + [(f, field_label(f)) for f in MAPPING_FIELDS]
+    allowed = {value for value, _label in choices}
+    saved = result.applied.get(sheet.name)
+    name = saved.name if saved else ""
+    picked = {g.column: (shown.get(g.column, g).field or "ignore") for g in sheet.columns}
+    error = ""
+    status = 200
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:100]
+        picked = {letter: request.POST.get(f"col_{letter}", "ignore") for letter in picked}
+        picked = {letter: (field if field in allowed else "ignore") for letter, field in picked.items()}
+        organization = None
+        if not staff:
+            organization = next((o for o in organizations if o.pk == pending.get("organization")), None)
+        if not name:
+            error = _("Give the mapping a name.")
+        else:
+            try:
+                mapping = ms.save_mapping(
+                    user=request.user, name=name, sheet=sheet, fields=picked, organization=organization
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                pending["mappings"] = {**(pending.get("mappings") or {}), sheet.name: mapping.pk}
+                pending["ignored"] = [n for n in pending.get("ignored") or () if n != sheet.name]
+                request.session[SESSION_KEY] = pending
+                messages.success(request, _("The mapping “%(name)s” is saved.") % {"name": mapping.name})
+                return redirect("assessments:itas-import-preview")
+        status = 400
+    columns = [
+        {
+            "letter": g.column,
+            "header": g.header,
+            "read_as": field_label(shown.get(g.column, g).field),
+            "sure": shown.get(g.column, g).sure,
+            "picked": picked.get(g.column, "ignore"),
+        }
+        for g in sheet.columns
+    ]
+    context = {
+        "sheet": sheet,
+        "index": index,
+        "columns": columns,
+        "choices": choices,
+        "name": name,
+        "error": error,
+        "file_name": pending.get("name", ""),
+    }
+    return render(request, "assessments/itas_import_mapping.html", context, status=status)
+
+
+@login_required
+@require_POST
+def itas_import_mapping_ignore(request: HttpRequest, index: int) -> HttpResponse:
+    """Read this sheet as detected, without the saved mapping the preview offered."""
+    _scope(request)
+    try:
+        pending, _data, sheet = _pending_sheet(request, index)
+    except _Gone:
+        return _upload_gone(request)
+    pending["mappings"] = {k: v for k, v in (pending.get("mappings") or {}).items() if k != sheet.name}
+    pending["ignored"] = sorted({*(pending.get("ignored") or ()), sheet.name})
+    request.session[SESSION_KEY] = pending
+    return redirect("assessments:itas-import-preview")

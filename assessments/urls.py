@@ -11,6 +11,13 @@ urlpatterns = [
     path("export-itas.xlsx", views.assessment_itas_export, name="itas-export"),
     path("import/", itas_views.itas_import_upload, name="itas-import"),
     path("import/confirm/", itas_views.itas_import_confirm, name="itas-import-confirm"),
+    path("import/preview/", itas_views.itas_import_preview, name="itas-import-preview"),
+    path("import/mapping/<int:index>/", itas_views.itas_import_mapping, name="itas-import-mapping"),
+    path(
+        "import/mapping/<int:index>/ignore/",
+        itas_views.itas_import_mapping_ignore,
+        name="itas-import-mapping-ignore",
+    ),
     path("import/problems.xlsx", itas_views.itas_import_problems, name="itas-import-problems"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/result/", views.assessment_result, name="result"),

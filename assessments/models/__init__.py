@@ -18,6 +18,7 @@ from .frameworks import (
     SubIndicator,
     Tool,
 )
+from .import_mappings import ImportMapping
 from .organizations import (
     WRITER_ROLES,
     Membership,
@@ -40,6 +41,7 @@ __all__ = [
     "DisclosureResult",
     "FrameworkStatus",
     "FrameworkVersion",
+    "ImportMapping",
     "Indicator",
     "IndicatorScore",
     "Item",
