@@ -1,9 +1,11 @@
-"""manage.py import_ita FILE [--year 2565] [--dry-run] [--json] [--create-agencies]
+"""manage.py import_ita FILE [--year 2565] [--dry-run] [--json] [--create-agencies] [--mapping NAME]
 
 The same engine as the upload pages (``assessments.itas_import.itas_import``): every agency-year is
 checked first, then all are written in one transaction or none. Exit status 0 without errors, 1 with
 errors (nothing written; unreadable files too), 2 for a command line that cannot be understood.
-Writes as the command line (site-wide, no person): the audit entries say "manage.py import_ita".
+``--mapping NAME`` applies a column mapping saved on the mapping page (by header text) to every
+sheet whose header holds the mapping's header texts. Writes as the command line (site-wide, no
+person): the audit entries say "manage.py import_ita".
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from assessments.command_input import InputError, ThaiUsageCommand, problem_line
 from assessments.importer import Problem
 from assessments.itas_import import COMMAND_LINE, CREATED, UNCHANGED, UPDATED, ItasImportResult, itas_import
 from assessments.json_input import printable
+from assessments.mapping_services import column_mapping, sheet_keys
+from assessments.models import ImportMapping
 
 #: A national workbook (8,300 agencies, about 450,000 rows) is some 20 MiB as .xlsx, more as .csv.
 MAX_FILE = 100 * 1024 * 1024
@@ -57,6 +61,12 @@ class Command(ThaiUsageCommand):
             action="store_true",
             help="create the agencies the portal does not know yet (from the name's prefix and the province)",
         )
+        parser.add_argument(
+            "--mapping",
+            default=None,
+            metavar="NAME",
+            help="apply the column mapping saved under this name (on the import's mapping page)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.as_json = options["json"]
@@ -65,6 +75,7 @@ class Command(ThaiUsageCommand):
             data = read_input(path, MAX_FILE)
         except InputError as exc:
             self._fail(str(exc))
+        mappings = self._mappings(data, options) if options["mapping"] else None
         with command_context("import_ita"):
             result = itas_import(
                 data=data,
@@ -72,6 +83,7 @@ class Command(ThaiUsageCommand):
                 user=COMMAND_LINE,
                 dry_run=options["dry_run"],
                 create_agencies=options["create_agencies"],
+                mappings=mappings,
             )
         if self.as_json:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
@@ -79,6 +91,26 @@ class Command(ThaiUsageCommand):
             self._report(result)
         if result.errors:
             sys.exit(1)
+
+    def _mappings(self, data: bytes, options: dict[str, Any]) -> dict[str, Any]:
+        """Sheet name -> the saved mapping laid on its columns (a site-wide mapping of that name first)."""
+        name = options["mapping"].strip()
+        found = list(ImportMapping.objects.filter(name=name).order_by("organization_id")[:2])
+        if not found or (len(found) == 2 and found[0].organization_id is not None):
+            message = _(
+                "No saved column mapping is named “%(name)s” (or several organizations use the name)."
+            )
+            self._fail(message % {"name": name})
+        saved = found[0]
+        detected = itas_import(data=data, year=options["year"], user=COMMAND_LINE, dry_run=True)
+        sheets = detected.reading.sheets if detected.reading else ()
+        wanted = set(saved.headers)
+        fitting = {
+            s.name: column_mapping(saved, s) for s in sheets if s.columns and wanted <= set(sheet_keys(s))
+        }
+        if not fitting:
+            self._fail(_("The column mapping “%(name)s” fits no sheet of the file.") % {"name": name})
+        return fitting
 
     def _report(self, result: ItasImportResult) -> None:
         for problem in result.warnings:
