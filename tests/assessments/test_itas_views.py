@@ -13,8 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments import itas_views
-from assessments.models import Assessment, IndicatorScore, Organization
+from assessments.models import Assessment, ImportMapping, IndicatorScore, Organization, Role
 from measures.import_services import PENDING_DIR, pending_name
+from tests.conftest import make_member
 
 from .itas_workbooks import xlsx
 from .test_itas_import import HEADER, book, counts, row
@@ -204,3 +205,112 @@ def test_itas_import_create_agencies_only_for_staff(client, frameworks, staff, o
     upload(client, book(new), create_agencies="on")
     assert client.post(CONFIRM).status_code == 200
     assert Organization.objects.filter(itas_code="9999999").count() == 1
+
+
+# --------------------------------------------------------------------------- saved column mappings
+
+#: The total's header is one the reader does not know: without a mapping the total is not read.
+ODD_HEADER = [("ผลรวมสุทธิ" if h == "คะแนนรวม" else h) for h in HEADER]
+PREVIEW = reverse("assessments:itas-import-preview")
+
+
+def mapping_url(index=0):
+    return reverse("assessments:itas-import-mapping", args=[index])
+
+
+def odd_book(*rows, header=ODD_HEADER) -> bytes:
+    return xlsx([header, *rows], title="ผล 2565")
+
+
+def mapping_post(total_field="total", name="แบบอำเภอ"):
+    fields = {f"col_{letter}": "ignore" for letter in "ABCDEFGHIJKLMNOPQRS"}
+    fields |= {"col_A": "itas_code", "col_B": "agency", "col_C": "province", "col_D": "year"}
+    fields |= {"col_E": "IIT", "col_F": "EIT", "col_G": "OIT", "col_H": total_field, "col_I": "band"}
+    fields |= {f"col_{letter}": f"indicator:{n}" for n, letter in enumerate("JKLMNOPQRS", start=1)}
+    return {**fields, "name": name}
+
+
+def test_itas_mapping_org_admin_saves_and_preview_reads_the_column(client, frameworks, org_a, org_admin):
+    client.force_login(org_admin)
+    page = upload(client, odd_book(own_row(total="95.01", band="AA")), organization=str(org_a.pk))
+    assert mapping_url() in page.content.decode()
+    assert ">95.01" not in page.content.decode()  # the reader did not know the total's column
+    page = client.get(mapping_url())
+    assert page.status_code == 200
+    assert "ผลรวมสุทธิ" in page.content.decode()
+    assert '<option value="ignore" selected>ไม่นำเข้า</option>' in page.content.decode()
+    response = client.post(mapping_url(), mapping_post())
+    assert response.status_code == 302
+    assert response["Location"] == PREVIEW
+    saved = ImportMapping.objects.get()
+    assert (saved.name, saved.organization, saved.created_by) == ("แบบอำเภอ", org_a, org_admin)
+    assert saved.columns["ผลรวมสุทธิ"] == "total"
+    page = client.get(PREVIEW).content.decode()
+    assert "ใช้การจับคู่ที่บันทึกไว้: แบบอำเภอ" in page
+    assert "95.01 AA" in page
+    client.post(CONFIRM)
+    assert str(Assessment.objects.get().published_total) == "95.01"
+
+
+def test_itas_mapping_staff_saves_site_wide(client, frameworks, org_a, staff):
+    client.force_login(staff)
+    upload(client, odd_book(own_row()), year="2565")
+    assert client.post(mapping_url(), mapping_post()).status_code == 302
+    assert ImportMapping.objects.get().organization is None
+
+
+def test_itas_mapping_officer_and_executive_403(client, frameworks, org_a, officer, executive):
+    for user in (officer, executive):
+        client.force_login(user)
+        assert client.get(mapping_url()).status_code == 403
+        assert client.post(mapping_url(), mapping_post()).status_code == 403
+        assert client.get(PREVIEW).status_code == 403
+    assert ImportMapping.objects.count() == 0
+
+
+def test_itas_mapping_look_alike_file_gets_it_even_with_moved_columns(client, frameworks, org_a, org_admin):
+    client.force_login(org_admin)
+    upload(client, odd_book(own_row()), organization=str(org_a.pk))
+    client.post(mapping_url(), mapping_post())
+    # another file, the same header texts in another order: the total moved to the last column
+    order = [h for h in ODD_HEADER if h != "ผลรวมสุทธิ"] + ["ผลรวมสุทธิ"]
+    values = own_row(total="91.50", band="A")
+    moved = [values[ODD_HEADER.index(h)] for h in order]
+    page = upload(client, odd_book(moved, header=order), organization=str(org_a.pk)).content.decode()
+    assert "ใช้การจับคู่ที่บันทึกไว้: แบบอำเภอ" in page
+    assert "91.50 A" in page
+    # ignoring it reads the sheet as detected again
+    ignore = reverse("assessments:itas-import-mapping-ignore", args=[0])
+    assert client.post(ignore)["Location"] == PREVIEW
+    page = client.get(PREVIEW).content.decode()
+    assert "ใช้การจับคู่ที่บันทึกไว้" not in page
+    assert "91.50" not in page
+
+
+def test_itas_mapping_other_organization_mapping_not_offered(client, frameworks, org_a, org_b, org_admin):
+    other_admin = make_member("other-admin", org_b, Role.ADMIN)
+    client.force_login(other_admin)
+    upload(client, odd_book(row(code="T-0002", name="องค์การบริหารส่วนตำบลอื่น")), organization=str(org_b.pk))
+    client.post(mapping_url(), mapping_post(name="ของอีกแห่ง"), follow=True)
+    assert ImportMapping.objects.get().organization == org_b
+    client.force_login(org_admin)
+    page = upload(client, odd_book(own_row()), organization=str(org_a.pk)).content.decode()
+    assert "ของอีกแห่ง" not in page
+    assert "ใช้การจับคู่ที่บันทึกไว้" not in page
+    assert client.get(mapping_url(5)).status_code == 404  # no such sheet
+
+
+def test_itas_mapping_page_without_pending_upload_goes_back(client, org_admin):
+    client.force_login(org_admin)
+    response = client.get(mapping_url())
+    assert response.status_code == 302
+    assert response["Location"] == URL
+
+
+def test_itas_mapping_without_name_is_400(client, frameworks, org_a, org_admin):
+    client.force_login(org_admin)
+    upload(client, odd_book(own_row()), organization=str(org_a.pk))
+    response = client.post(mapping_url(), mapping_post(name=" "))
+    assert response.status_code == 400
+    assert 'id="mapping-error"' in response.content.decode()
+    assert ImportMapping.objects.count() == 0

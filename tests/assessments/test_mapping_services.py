@@ -78,7 +78,7 @@ def test_save_mapping_name_taken_race_is_a_friendly_error(org_a, org_admin, monk
     monkeypatch.setattr(ImportMapping.objects, "select_for_update", lambda: _Empty())
     with pytest.raises(ValidationError) as caught:
         save(org_admin, org_a)
-    assert caught.value.message_dict["name"] == ["A mapping named “แบบจังหวัด” already exists."]
+    assert caught.value.message_dict["name"] == ["มีการจับคู่คอลัมน์ชื่อ “แบบจังหวัด” อยู่แล้ว โปรดใช้ชื่ออื่น"]
 
 
 def test_signature_same_texts_any_order_and_spacing():
