@@ -9,9 +9,11 @@ from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.utils import translation
 
-from assessments.models import Assessment, Organization, OrganizationType
+from assessments.importer.columns import header_key
+from assessments.mapping_services import signature
+from assessments.models import Assessment, ImportMapping, Organization, OrganizationType
 
-from .itas_workbooks import csv_bytes
+from .itas_workbooks import csv_bytes, xlsx
 from .test_itas_import import HEADER, book, counts, row
 
 
@@ -166,3 +168,57 @@ def test_import_ita_text_output_names_the_discrepancy(frameworks, srikham, capsy
         "discrepancy: องค์การบริหารส่วนตำบลศรีคำ 2565: published 95.01 AA, computed 87.86 A.",
         "1 agency-years: 1 new, 0 updated, 0 unchanged.",
     ]
+
+
+def _odd_mapping() -> ImportMapping:
+    """A saved mapping that reads the total from a header the reader does not know."""
+    headers = [("ผลรวมสุทธิ" if h == "คะแนนรวม" else h) for h in HEADER]
+    fields = {header_key(h): field for h, field in zip(headers, _FIELDS, strict=True)}
+    keys = [header_key(h) for h in headers]
+    return ImportMapping.objects.create(
+        name="แบบอำเภอ", signature=signature(keys), headers=keys, columns=fields, kind="summary"
+    )
+
+
+_FIELDS = [
+    "itas_code",
+    "agency",
+    "province",
+    "year",
+    "IIT",
+    "EIT",
+    "OIT",
+    "total",
+    "band",
+    *[f"indicator:{n}" for n in range(1, 11)],
+]
+
+
+def test_import_ita_mapping_reads_the_mapped_column_even_moved(frameworks, srikham, capsys, tmp_path):
+    _odd_mapping()
+    headers = [("ผลรวมสุทธิ" if h == "คะแนนรวม" else h) for h in HEADER]
+    values = row(total="95.01", band="AA")
+    order = [h for h in headers if h != "ผลรวมสุทธิ"] + ["ผลรวมสุทธิ"]  # the total moved to the end
+    data = xlsx([order, [values[headers.index(h)] for h in order]], title="ผล 2565")
+    code, out, _err = run(capsys, tmp_path, data, "--json", "--dry-run")
+    assert code == 0
+    assert json.loads(out)["results"][0]["published_total"] is None  # not read without the mapping
+    code, out, _err = run(capsys, tmp_path, data, "--json", "--mapping", "แบบอำเภอ")
+    assert code == 0
+    assert json.loads(out)["results"][0]["published_total"] == "95.01"
+    assert str(Assessment.objects.get().published_total) == "95.01"
+
+
+def test_import_ita_mapping_unknown_name_exit_1(frameworks, srikham, capsys, tmp_path):
+    before = counts()
+    code, _out, err = run(capsys, tmp_path, book(row()), "--mapping", "ไม่มี")
+    assert code == 1
+    assert "No saved column mapping is named “ไม่มี”" in err
+    assert counts() == before
+
+
+def test_import_ita_mapping_fitting_no_sheet_exit_1(frameworks, srikham, capsys, tmp_path):
+    _odd_mapping()
+    code, _out, err = run(capsys, tmp_path, book(row()), "--mapping", "แบบอำเภอ")
+    assert code == 1
+    assert "The column mapping “แบบอำเภอ” fits no sheet of the file." in err

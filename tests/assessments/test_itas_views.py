@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -245,6 +246,8 @@ def test_itas_mapping_org_admin_saves_and_preview_reads_the_column(client, frame
     saved = ImportMapping.objects.get()
     assert (saved.name, saved.organization, saved.created_by) == ("แบบอำเภอ", org_a, org_admin)
     assert saved.columns["ผลรวมสุทธิ"] == "total"
+    entry = LogEntry.objects.get_for_object(saved).get()
+    assert (entry.action, entry.actor) == (LogEntry.Action.CREATE, org_admin)
     page = client.get(PREVIEW).content.decode()
     assert "ใช้การจับคู่ที่บันทึกไว้: แบบอำเภอ" in page
     assert "95.01 AA" in page
