@@ -501,7 +501,7 @@ def itas_import_mapping(request: HttpRequest, index: int) -> HttpResponse:
             error = _("Give the mapping a name.")
         else:
             try:
-                mapping = ms.save_mapping(
+                mapping = ms.import_mapping_save(
                     user=request.user, name=name, sheet=sheet, fields=picked, organization=organization
                 )
             except ValidationError as exc:

@@ -101,7 +101,7 @@ def _name_taken(name: str) -> ValidationError:
 
 
 @transaction.atomic
-def save_mapping(
+def import_mapping_save(
     *,
     user: Any,
     name: str,
@@ -137,7 +137,7 @@ def save_mapping(
 
 
 @transaction.atomic
-def delete_mapping(*, user: Any, pk: int) -> None:
+def import_mapping_delete(*, user: Any, pk: int) -> None:
     mapping = mappings_for_user(user).select_for_update().filter(pk=pk).first()
     if mapping is None:
         raise Http404

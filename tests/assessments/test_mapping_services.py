@@ -29,7 +29,7 @@ def staff(db):
 def save(user, org, name="แบบจังหวัด", s=None, fields=None):
     s = s or sheet("ชื่อหน่วยงาน", "ผลรวมสุทธิ", "ลำดับ")
     fields = fields if fields is not None else {"A": "agency", "B": "total"}
-    return ms.save_mapping(user=user, name=name, sheet=s, fields=fields, organization=org)
+    return ms.import_mapping_save(user=user, name=name, sheet=s, fields=fields, organization=org)
 
 
 def test_save_mapping_stores_header_texts_not_letters(org_a, org_admin):
@@ -115,14 +115,14 @@ def test_delete_mapping_other_organization_404_and_own_deleted(org_a, org_b, org
     own = save(org_admin, org_a)
     other = save(make_member("other-admin", org_b, "admin"), org_b)
     with pytest.raises(Http404):
-        ms.delete_mapping(user=org_admin, pk=other.pk)
-    ms.delete_mapping(user=org_admin, pk=own.pk)
+        ms.import_mapping_delete(user=org_admin, pk=other.pk)
+    ms.import_mapping_delete(user=org_admin, pk=own.pk)
     assert list(ImportMapping.objects.values_list("pk", flat=True)) == [other.pk]
 
 
 def test_mapping_save_and_delete_are_audited(org_a, org_admin):
     mapping = save(org_admin, org_a)
-    ms.delete_mapping(user=org_admin, pk=mapping.pk)
+    ms.import_mapping_delete(user=org_admin, pk=mapping.pk)
     entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(ImportMapping))
     assert [e.action for e in entries.order_by("pk")] == [LogEntry.Action.CREATE, LogEntry.Action.DELETE]
     assert entries.first().additional_data == {"organization": org_a.pk, "label": "แบบจังหวัด"}
