@@ -284,3 +284,14 @@ class QuestionScoreAdmin(ViewOnlyMixin, admin.ModelAdmin):
 class DisclosureResultAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["assessment", "item", "passed", "updated_at"]
     list_filter = ["passed"]
+
+
+@admin.register(models.ImportMapping)
+class ImportMappingAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Saved column mappings of the ITAS import: written on the mapping page (its service checks who
+    may save), only looked at here by site staff."""
+
+    list_display = ["name", "organization", "kind", "created_by", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["organization", "created_by"]
+    search_fields = ["name", "organization__name"]

@@ -15,6 +15,7 @@ from assessments.models import (
     Assessment,
     DisclosureResult,
     FrameworkVersion,
+    ImportMapping,
     IndicatorScore,
     Membership,
     QuestionScore,
@@ -24,7 +25,7 @@ from assessments.models import (
 
 from ..conftest import PASSWORD
 
-VIEW_ONLY = {Assessment, IndicatorScore, QuestionScore, DisclosureResult}
+VIEW_ONLY = {Assessment, IndicatorScore, QuestionScore, DisclosureResult, ImportMapping}
 
 
 @pytest.fixture
@@ -61,6 +62,15 @@ def test_assessment_data_is_view_only_in_the_admin(client, superuser, assessment
             assessment=assessment,
             item=assessment.framework.items.get(code="i1"),
             score="50",
+        )
+    if model is ImportMapping:  # saved on the import's mapping page, through its service
+        obj = ImportMapping.objects.create(
+            organization=assessment.organization,
+            name="แบบของจังหวัด",
+            signature="0" * 64,
+            headers=["ชื่อหน่วยงาน"],
+            columns={"ชื่อหน่วยงาน": "agency"},
+            kind="summary",
         )
     name = f"admin:assessments_{model._meta.model_name}"
     assert client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200
