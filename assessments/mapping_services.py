@@ -138,7 +138,9 @@ def import_mapping_save(
 
 @transaction.atomic
 def import_mapping_delete(*, user: Any, pk: int) -> None:
-    mapping = mappings_for_user(user).select_for_update().filter(pk=pk).first()
+    # of=("self",): the organization is joined (nullable, for site-wide mappings); PostgreSQL locks
+    # no row on the nullable side of an outer join, and only the mapping row needs the lock.
+    mapping = mappings_for_user(user).select_for_update(of=("self",)).filter(pk=pk).first()
     if mapping is None:
         raise Http404
     _require_manage(user, mapping.organization)
