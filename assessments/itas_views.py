@@ -10,8 +10,6 @@ organization (``organization=``); anyone else 403.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from io import BytesIO
 from typing import Any
 
@@ -19,8 +17,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,14 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from measures.import_services import pending_name
-
 from . import mapping_services as ms
 from .access import roles_of
 from .exports import _put
 from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, ColumnMapping, Problem
 from .itas_import import CREATED, NOT_STORED, UNCHANGED, UPDATED, ItasImportResult, itas_import
 from .models import Assessment, ImportMapping, Membership, Organization, Role
+from .pending_uploads import pending_delete, pending_load, pending_store
 
 MAX_UPLOAD = 20 * 1024 * 1024
 SESSION_KEY = "itas_import"
@@ -126,19 +121,8 @@ class ItasImportForm(forms.Form):
 def _stored(request: HttpRequest) -> tuple[dict[str, Any], bytes] | None:
     """The previewed upload, if it is still there and unchanged."""
     pending = request.session.get(SESSION_KEY)
-    if not isinstance(pending, dict):
-        return None
-    token = str(pending.get("token", ""))
-    if not token.isalnum():
-        return None
-    try:
-        with default_storage.open(pending_name(token), "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != pending.get("sha256"):
-        return None
-    return pending, data
+    data = pending_load(pending)
+    return None if data is None else (pending, data)
 
 
 def _upload_gone(request: HttpRequest) -> HttpResponse:
@@ -147,9 +131,7 @@ def _upload_gone(request: HttpRequest) -> HttpResponse:
 
 
 def _forget(request: HttpRequest) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
-        default_storage.delete(pending_name(pending["token"]))
+    pending_delete(request.session.pop(SESSION_KEY, None))
 
 
 def _options(request: HttpRequest, pending: dict[str, Any], data: bytes) -> dict[str, Any]:
@@ -335,12 +317,9 @@ def itas_import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         _forget(request)
-        token = secrets.token_hex(16)
-        default_storage.save(pending_name(token), ContentFile(data))
         organization = form.cleaned_data.get("organization")
         pending = {
-            "token": token,
-            "sha256": hashlib.sha256(data).hexdigest(),
+            **pending_store(data),
             "name": upload.name[:200],
             "year": form.cleaned_data["year"],
             "create_agencies": bool(form.cleaned_data.get("create_agencies")),

@@ -43,15 +43,6 @@ from .rounds import ROUND_MONTHS, fiscal_year_months, latest_due_round
 
 NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
 
-#: Where a previewed upload waits in the default storage until it is confirmed (import_views) or swept
-#: a day later (jobs.sweep_stale_imports); never served.
-PENDING_DIR = "imports/pending"
-
-
-def pending_name(token: str) -> str:
-    """Where the previewed upload of ``token`` waits."""
-    return f"{PENDING_DIR}/{token}"
-
 
 @dataclass(frozen=True)
 class RowOutcome:

@@ -9,8 +9,6 @@ by the daily sweep (``jobs.sweep_stale_imports``).
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from io import BytesIO
 from typing import Any
 
@@ -18,8 +16,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,8 +26,9 @@ from openpyxl.styles import Alignment, Font
 
 from assessments.exports import _put
 from assessments.models import Assessment
+from assessments.pending_uploads import pending_delete, pending_load, pending_store
 
-from .import_services import ImportResult, measures_import, pending_name, problems_sorted
+from .import_services import ImportResult, measures_import, problems_sorted
 from .models import RoundMonth
 from .views import _assessment
 
@@ -69,17 +66,8 @@ def _stored(request: HttpRequest, assessment: Assessment) -> tuple[dict[str, Any
     pending = request.session.get(SESSION_KEY)
     if not isinstance(pending, dict) or pending.get("assessment") != assessment.pk:
         return None
-    token = str(pending.get("token", ""))
-    if not token.isalnum():
-        return None
-    try:
-        with default_storage.open(pending_name(token), "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != pending.get("sha256"):
-        return None
-    return pending, data
+    data = pending_load(pending)
+    return None if data is None else (pending, data)
 
 
 def _upload_gone(request: HttpRequest, assessment: Assessment) -> HttpResponse:
@@ -89,9 +77,7 @@ def _upload_gone(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
 
 def _forget(request: HttpRequest) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
-        default_storage.delete(pending_name(pending["token"]))
+    pending_delete(request.session.pop(SESSION_KEY, None))
 
 
 def _context(assessment: Assessment, result: ImportResult | None, **extra: Any) -> dict[str, Any]:
@@ -116,12 +102,9 @@ def import_upload(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         _forget(request)
-        token = secrets.token_hex(16)
-        default_storage.save(pending_name(token), ContentFile(data))
         request.session[SESSION_KEY] = {
             "assessment": assessment.pk,
-            "token": token,
-            "sha256": hashlib.sha256(data).hexdigest(),
+            **pending_store(data),
             "name": form.cleaned_data["file"].name[:200],
             "round": form.cleaned_data["round"],
         }

@@ -21,7 +21,8 @@ from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .import_services import PENDING_DIR
+from assessments.pending_uploads import PENDING_DIR
+
 from .models import DailyJobRun, Evidence
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from assessments import itas_views
 from assessments.models import Assessment, ImportMapping, IndicatorScore, Organization, Role
-from measures.import_services import PENDING_DIR, pending_name
+from assessments.pending_uploads import PENDING_DIR, pending_name
 from tests.conftest import make_member
 
 from .itas_workbooks import xlsx

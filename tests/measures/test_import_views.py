@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from measures import import_services, import_views, services
+from assessments.pending_uploads import pending_name
+from measures import import_views, services
 from measures.models import Measure, ProgressReport
 
 from .test_import_command import ROW_1, ROW_2
@@ -94,7 +95,7 @@ def test_import_confirm_refuses_a_file_changed_after_preview(client, officer, as
     client.force_login(officer)
     upload(client, assessment, exported_style([ROW_1]))
     token = client.session[import_views.SESSION_KEY]["token"]
-    name = import_services.pending_name(token)
+    name = pending_name(token)
     default_storage.delete(name)
     assert default_storage.save(name, ContentFile(exported_style([ROW_1, ROW_2]))) == name
     response = client.post(reverse("measures:import_confirm", args=[assessment.pk]))
@@ -148,7 +149,7 @@ def test_import_pages_executive_gets_403(client, executive, assessment, name, me
 def test_import_confirm_removes_the_previewed_file(client, officer, assessment, media):
     client.force_login(officer)
     upload(client, assessment, exported_style([ROW_1]))
-    name = import_services.pending_name(client.session[import_views.SESSION_KEY]["token"])
+    name = pending_name(client.session[import_views.SESSION_KEY]["token"])
     assert default_storage.exists(name)
     client.post(reverse("measures:import_confirm", args=[assessment.pk]))
     assert Measure.objects.count() == 1
