@@ -55,9 +55,6 @@ from .org_services import is_admin
 
 CREATED, UPDATED, UNCHANGED, NOT_STORED = "created", "updated", "unchanged", "not_stored"
 
-#: Published and computed totals further apart than this are a discrepancy.
-TOLERANCE = Decimal("0.01")
-
 
 class _CommandLine:
     """The writer of ``manage.py import_ita``: site-wide, no person (audit entries carry the command)."""
@@ -615,13 +612,8 @@ class _Planner:
         o = plan.outcome
         if o is None or o.action == NOT_STORED:
             return None
-        total_differs = (
-            o.published_total is not None
-            and o.computed_total is not None
-            and abs(o.published_total - o.computed_total) > TOLERANCE
-        )
-        band_differs = bool(o.published_band and o.computed_band and o.published_band != o.computed_band)
-        if not (total_differs or band_differs):
+        published, computed = (o.published_total, o.published_band), (o.computed_total, o.computed_band)
+        if not scoring.published_differs(published[0], computed[0], published[1], computed[1]):
             return None
         return Discrepancy(
             o.agency,

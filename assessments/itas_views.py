@@ -10,7 +10,7 @@ organization (``organization=``); anyone else 403.
 
 from __future__ import annotations
 
-from io import BytesIO
+import json
 from typing import Any
 
 from django import forms
@@ -19,22 +19,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from . import mapping_services as ms
 from .access import roles_of
-from .exports import _put
-from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, ColumnMapping, Problem
+from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, ColumnMapping
 from .itas_import import CREATED, NOT_STORED, UNCHANGED, UPDATED, ItasImportResult, itas_import
+from .itas_summary_export import import_summary_workbook, problems_workbook, sorted_problems, summary_of
 from .models import Assessment, ImportMapping, Membership, Organization, Role
 from .pending_uploads import pending_delete, pending_load, pending_store
 
 MAX_UPLOAD = 20 * 1024 * 1024
 SESSION_KEY = "itas_import"
+DONE_KEY = "itas_import_done"  # the summary of the import just committed (for its Excel export)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
 
@@ -234,21 +234,22 @@ def _kind_label(kind: str | None) -> str:
     }.get(kind or "", _("Not an ITAS table (skipped)"))
 
 
-def _sorted(problems: list[Problem] | tuple[Problem, ...]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.sheet, p.row, len(p.column), p.column))
-
-
-def _links(result: ItasImportResult, user: Any) -> dict[tuple[str, int], int]:
-    """(agency name, year) -> the assessment's pk, for the summary's links: only the assessments the
-    user may open (the portal is scoped by membership, site staff too)."""
+def _links(result: ItasImportResult, user: Any) -> dict[tuple[str, int], str]:
+    """(agency name, year) -> where the user may open the assessment: its page for a member (the portal
+    is scoped by membership), else the read-only admin page for site staff who may view assessments
+    there; no link for anyone else."""
     names = {o.agency for o in result.outcomes}
     years = {o.year for o in result.outcomes}
-    rows = (
-        Assessment.objects.for_user(user)
-        .filter(organization__name__in=names, fiscal_year__in=years)
-        .values_list("organization__name", "fiscal_year", "pk")
-    )
-    return {(name, year): pk for name, year, pk in rows}
+    found = Assessment.objects.filter(organization__name__in=names, fiscal_year__in=years)
+    member = set(Assessment.objects.for_user(user).filter(pk__in=found).values_list("pk", flat=True))
+    admin_view = bool(user.is_staff) and user.has_perm("assessments.view_assessment")
+    links = {}
+    for name, year, pk in found.values_list("organization__name", "fiscal_year", "pk"):
+        if pk in member:
+            links[(name, year)] = reverse("assessments:detail", args=[pk])
+        elif admin_view:
+            links[(name, year)] = reverse("admin:assessments_assessment_change", args=[pk])
+    return links
 
 
 def _context(result: ItasImportResult | None, user: Any = None, **extra: Any) -> dict[str, Any]:
@@ -283,14 +284,14 @@ def _context(result: ItasImportResult | None, user: Any = None, **extra: Any) ->
         )
     links = _links(result, user) if result.written and user is not None else {}
     outcomes = [
-        {"o": o, "pk": links.get((o.agency, o.year))}
+        {"o": o, "url": links.get((o.agency, o.year))}
         for o in sorted(result.outcomes, key=lambda o: (o.year, o.agency))
     ]
     context |= {
         "sheets": sheets,
         "outcomes": outcomes,
-        "warnings": _sorted(result.warnings),
-        "errors": _sorted(result.errors),
+        "warnings": sorted_problems(result.warnings),
+        "errors": sorted_problems(result.errors),
         "created": result.count(CREATED),
         "updated": result.count(UPDATED),
         "unchanged": result.count(UNCHANGED),
@@ -350,6 +351,8 @@ def itas_import_confirm(request: HttpRequest) -> HttpResponse:
         context = _context(result, form=form, file_name=pending.get("name", ""), staff=staff)
         return render(request, "assessments/itas_import.html", context, status=400)
     _forget(request)
+    pending_delete(request.session.pop(DONE_KEY, None))
+    request.session[DONE_KEY] = pending_store(json.dumps(summary_of(result)).encode())
     context = _context(result, request.user, done=True, file_name=pending.get("name", ""), staff=staff)
     return render(request, "assessments/itas_import.html", context)
 
@@ -362,26 +365,29 @@ def itas_import_problems(request: HttpRequest) -> HttpResponse:
     stored = _stored(request)
     if stored is None:
         return _upload_gone(request)
-    pending, data = stored
-    result = _run(request, pending, data, dry_run=True)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Problems")[:31]
-    headings = [_("Kind"), _("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")]
-    for col, heading in enumerate(headings, start=1):
-        _put(ws, 1, col, heading).font = Font(bold=True)
-    rows = [(_("error"), p) for p in _sorted(result.errors)]
-    rows += [(_("warning"), p) for p in _sorted(result.warnings)]
-    for r, (kind, problem) in enumerate(rows, start=2):
-        values = [kind, problem.sheet, problem.row or None, problem.column, problem.value, problem.message]
-        for col, value in enumerate(values, 1):
-            _put(ws, r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEF", (12, 20, 8, 8, 30, 90), strict=True):
-        ws.column_dimensions[letter].width = width
-    out = BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="itas-import-problems.xlsx"'
+    result = _run(request, *stored, dry_run=True)
+    return _xlsx(problems_workbook(result), "itas-import-problems.xlsx")
+
+
+@login_required
+@require_GET
+def itas_import_summary_export(request: HttpRequest) -> HttpResponse:
+    """The preview of the pending upload, or else the summary of the import just committed, as an Excel
+    workbook: agencies with published and computed results, discrepancies, problems."""
+    _scope(request)
+    stored = _stored(request)
+    if stored is not None:
+        summary = summary_of(_run(request, *stored, dry_run=True))
+        return _xlsx(import_summary_workbook(summary), "itas-import-preview.xlsx")
+    data = pending_load(request.session.get(DONE_KEY))
+    if data is None:
+        return _upload_gone(request)
+    return _xlsx(import_summary_workbook(json.loads(data)), "itas-import-summary.xlsx")
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -58,10 +58,15 @@ def _is_admin(user: Any, organization: Organization) -> bool:
     return Membership.objects.filter(user=user, organization=organization, role=Role.ADMIN).exists()
 
 
-def _require_manage(user: Any, organization: Organization | None) -> None:
+def may_manage(user: Any, organization: Organization | None) -> bool:
+    """Site staff manage every mapping; an organization's administrator only their organization's."""
     if getattr(user, "is_staff", False):
-        return
-    if organization is None or not _is_admin(user, organization):
+        return True
+    return organization is not None and _is_admin(user, organization)
+
+
+def require_manage(user: Any, organization: Organization | None) -> None:
+    if not may_manage(user, organization):
         raise PermissionDenied
 
 
@@ -111,7 +116,7 @@ def import_mapping_save(
 ) -> ImportMapping:
     """Save (or replace, same name and owner) the mapping of ``sheet``: column letter -> field
     ("ignore" or "" for a column not imported); stored by header text."""
-    _require_manage(user, organization)
+    require_manage(user, organization)
     if organization is not None:
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
     name = name.strip()
@@ -143,5 +148,5 @@ def import_mapping_delete(*, user: Any, pk: int) -> None:
     mapping = mappings_for_user(user).select_for_update(of=("self",)).filter(pk=pk).first()
     if mapping is None:
         raise Http404
-    _require_manage(user, mapping.organization)
+    require_manage(user, mapping.organization)
     mapping.delete()

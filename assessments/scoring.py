@@ -54,6 +54,30 @@ def fmt2(value: Exact | None) -> str | None:
     return None if value is None else str(round2(value))
 
 
+#: Published and computed totals further apart than this disagree (issue 7).
+DISCREPANCY_TOLERANCE = Decimal("0.01")
+
+
+def published_differs(
+    published_total: Decimal | None,
+    computed_total: Exact | None,
+    published_band: str | None,
+    computed_band: str | None,
+) -> bool:
+    """The one rule for "ITAS published another result than the portal computes", used by the importer's
+    discrepancy list and the assessment page: both totals known and more than 0.01 apart (compared as
+    numbers, the computed one rounded half-up to two decimals as published), or both bands known and
+    different."""
+    total_differs = (
+        published_total is not None
+        and computed_total is not None
+        and abs(Decimal(published_total) - round2(computed_total)) > DISCREPANCY_TOLERANCE
+    )
+    published_band, computed_band = (published_band or "").strip(), (computed_band or "").strip()
+    band_differs = bool(published_band and computed_band and published_band != computed_band)
+    return total_differs or band_differs
+
+
 def mean(values: Sequence[Exact]) -> Fraction:
     """Exact mean (a ``Fraction``): no division ever rounds inside the scoring."""
     if not values:

@@ -392,7 +392,7 @@ def result_panel(assessment: Assessment, result: scoring.ScoreResult) -> dict[st
         "missing": missing,
         "published_total": None if published_total is None else str(published_total),
         "published_band": assessment.published_band,
-        "published_differs": published_total is not None
-        and total is not None
-        and str(published_total) != total,
+        "published_differs": scoring.published_differs(
+            published_total, result.total, assessment.published_band, result.band
+        ),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import itas_views, views
+from . import itas_views, mapping_views, views
 
 app_name = "assessments"
 
@@ -18,6 +18,9 @@ urlpatterns = [
         itas_views.itas_import_mapping_ignore,
         name="itas-import-mapping-ignore",
     ),
+    path("import/mappings/", mapping_views.import_mapping_list, name="itas-mappings"),
+    path("import/mappings/<int:pk>/delete/", mapping_views.import_mapping_delete, name="itas-mapping-delete"),
+    path("import/summary.xlsx", itas_views.itas_import_summary_export, name="itas-import-summary-export"),
     path("import/problems.xlsx", itas_views.itas_import_problems, name="itas-import-problems"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/result/", views.assessment_result, name="result"),
