@@ -7,14 +7,15 @@ reads back with every column sure:
   0-100 scale, total, band; empty when nothing is published), the indicator scores as *entered*, then
   the portal's *computed* values in columns whose header ends in "(คำนวณ)" (the reader ignores those,
   so the computation never comes back as a published value);
-* an O-item sheet (when any O-item is decided), one row per agency × decided O-item: the result
-  (ผ่าน/ไม่ผ่าน), the URLs (one per line), the note;
+* an O-item sheet (when any O-item has anything), one row per agency × O-item with a result, a URL or
+  a note: the result (ผ่าน/ไม่ผ่าน, empty while undecided), the URLs (one per line), the note;
 * a question sheet (when any question is scored), one row per agency × scored IIT/EIT question: the
   score in %.
 
 The column names are the file's format (the names ``assessments/importer/columns.py`` recognises),
-not interface text, so they are not translated. An O-item without a decided result is left out: the
-reader takes a row without a result for an error, and an export must import cleanly.
+not interface text, so they are not translated. The reader takes an empty result cell for "not
+entered" (the stored result stays as it is) and keeps the row's URLs and note, so a partly filled
+assessment comes back unchanged; an O-item with nothing at all is left out.
 Cells go through ``exports._put`` (user text never becomes a formula); tables print as the other
 exports do. Four queries whatever the number of assessments.
 """
@@ -96,11 +97,10 @@ def itas_workbook(assessments: Iterable[Assessment], *, fiscal_year: int | None 
         entered[assessment_id][number] = score
     items: dict[int, list[DisclosureResult]] = defaultdict(list)
     for result in (
-        DisclosureResult.objects.filter(assessment_id__in=ids, passed__isnull=False)
-        .select_related("item")
-        .order_by("item__order")
+        DisclosureResult.objects.filter(assessment_id__in=ids).select_related("item").order_by("item__order")
     ):
-        items[result.assessment_id].append(result)
+        if result.passed is not None or result.urls or result.note:
+            items[result.assessment_id].append(result)
     questions: dict[int, list[QuestionScore]] = defaultdict(list)
     for score in (
         QuestionScore.objects.filter(assessment_id__in=ids).select_related("item").order_by("item__order")
@@ -115,7 +115,7 @@ def itas_workbook(assessments: Iterable[Assessment], *, fiscal_year: int | None 
     exports._table(summary, 1, SUMMARY_HEADERS, rows, widths)
 
     item_rows = [
-        [*_agency(a), r.item.code, r.item.name_th, VERDICTS[r.passed], "\n".join(r.urls), r.note]
+        [*_agency(a), r.item.code, r.item.name_th, VERDICTS.get(r.passed, ""), "\n".join(r.urls), r.note]
         for a in chosen
         for r in items[a.pk]
     ]

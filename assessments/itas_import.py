@@ -522,8 +522,8 @@ class _Planner:
             if code in record.items:
                 given["passed"] = record.items[code]
                 merged_items[own] = record.items[code]
-            if record.item_urls.get(code):
-                given["urls"] = [record.item_urls[code]]
+            if record.item_urls.get(code):  # one cell, one URL per line (as exported)
+                given["urls"] = record.item_urls[code].split()
             if code in record.item_comments:
                 given["note"] = record.item_comments[code]
             before = stored_items.get(own)

@@ -278,7 +278,9 @@ def _slots(kind: str, row: Row, problems: Problems) -> list[tuple[tuple[str, Any
         if kind == KIND_ITEMS:
             if "result" in values:
                 slots.append((("item", code), values["result"], letter("result") or letter("score")))
-            elif "result" not in cells and "score" not in cells:
+            elif "result" not in cells and "score" not in cells and not {"url", "comment"} & set(values):
+                # a row with a URL or a note but an empty result is "not entered" (the stored result
+                # stays); a row with nothing at all is an error
                 problems.error(row.sheet, row.excel_row, letter("code"), code, _("The row gives no result."))
             for name in ("url", "comment"):
                 if name in values:
