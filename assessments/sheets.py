@@ -284,7 +284,7 @@ def _first_filled(rows: Iterable[Sequence[Any]], start: int, max_rows: int) -> i
     for index, row in enumerate(rows, start=start):
         if index >= max_rows:
             return 0
-        if not is_empty(row):
+        if any(row) and not is_empty(row):  # any(): a row of "" is skipped at C speed
             return index + 1
     return 0
 
@@ -346,6 +346,18 @@ def _is_encrypted_ooxml(data: bytes) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data[:65536]
 
 
+#: The BOF record of an .xls workbook's globals (BIFF8), then where a FILEPASS record would start:
+#: MS-XLS puts FILEPASS, when the file is encrypted, right after that BOF.
+_XLS_GLOBALS_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"
+_XLS_FILEPASS = b"\x2f\x00"
+
+
+def _is_encrypted_xls(data: bytes) -> bool:
+    """An .xls saved with a password to open: a FILEPASS record follows the globals' BOF."""
+    at = data.find(_XLS_GLOBALS_BOF, 0, 1 << 20)
+    return at >= 0 and data[at + 20 : at + 22] == _XLS_FILEPASS
+
+
 def _read_calamine(data: bytes, caps: dict[str, int]) -> Workbook:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -353,6 +365,8 @@ def _read_calamine(data: bytes, caps: dict[str, int]) -> Workbook:
     except PasswordError:
         raise _password_error() from None
     except Exception:  # calamine raises several kinds (CalamineError, ZipError, XmlError, ...)
+        if _is_encrypted_xls(data):  # calamine tries only Excel's default password
+            raise _password_error() from None
         raise SheetError(_("The file is damaged or is not an Excel or OpenDocument spreadsheet.")) from None
     kind = FORMAT_XLS if data.startswith(_OLE_MAGIC) else FORMAT_XLSX
     formulas: dict[str, list[tuple[str, str]]] = {}

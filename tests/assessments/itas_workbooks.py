@@ -16,6 +16,8 @@ from openpyxl import Workbook
 
 from tests.measures.workbooks import ods, xlsx
 
+from .ole_files import encrypted_xlsx
+
 __all__ = ["REFERENCE", "SRIKHAM", "csv_bytes", "encrypted", "ods", "with_formulas", "xlsx"]
 
 REFERENCE = {
@@ -42,11 +44,8 @@ def csv_bytes(rows: Sequence[Sequence[object]], encoding: str, *, delimiter: str
 
 
 def encrypted() -> bytes:
-    """What Excel writes for a workbook saved with a password: an OLE container whose directory names
-    an "EncryptedPackage" stream (only the parts the reader looks at)."""
-    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-    directory = "EncryptedPackage".encode("utf-16-le") + b"\x00" * 94
-    return header + directory + b"\x00" * 1024
+    """What Excel writes for a workbook saved with a password (``ole_files.encrypted_xlsx``)."""
+    return encrypted_xlsx()
 
 
 def with_formulas(rows: Sequence[Sequence[object]], title: str = "Sheet1") -> bytes:
