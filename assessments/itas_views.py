@@ -280,11 +280,14 @@ def _context(result: ItasImportResult | None, user: Any = None, **extra: Any) ->
                 "scale_sure": sheet.scale_sure,
                 "index": index,
                 "mapping": applied.get(sheet.name),
+                # columns with a header the importer did not recognise: maybe results it would miss
+                "unknown": sum(1 for g in sheet.columns if g.field is None and g.header.strip()),
             }
         )
     links = _links(result, user) if result.written and user is not None else {}
+    differing = {(d.agency, d.year) for d in result.discrepancies}
     outcomes = [
-        {"o": o, "url": links.get((o.agency, o.year))}
+        {"o": o, "url": links.get((o.agency, o.year)), "differs": (o.agency, o.year) in differing}
         for o in sorted(result.outcomes, key=lambda o: (o.year, o.agency))
     ]
     context |= {
