@@ -6,6 +6,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import mapping_services as ms
@@ -120,3 +122,19 @@ def test_mapping_delete_twice_is_404_not_500(client, saved, staff):
     client.force_login(staff)
     assert client.post(delete_url(saved["b"])).status_code == 302
     assert client.post(delete_url(saved["b"])).status_code == 404
+
+
+def test_mapping_list_query_count_is_flat(client, django_assert_num_queries, org_a, org_admin, staff):
+    s = sheet("ชื่อหน่วยงาน", "ผลรวมสุทธิ", "ลำดับ")
+    ms.import_mapping_save(user=org_admin, name="แบบ 1", sheet=s, fields={"A": "agency"}, organization=org_a)
+    client.force_login(org_admin)
+    client.get(LIST)  # warm the session and the user's roles
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(LIST).status_code == 200
+    for n in range(2, 8):
+        user = staff if n % 2 else org_admin
+        ms.import_mapping_save(
+            user=user, name=f"แบบ {n}", sheet=s, fields={"A": "agency"}, organization=None if n % 2 else org_a
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(LIST).status_code == 200
