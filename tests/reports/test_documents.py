@@ -4,6 +4,7 @@ the PDFs read back with poppler (text, fonts, metadata, page size)."""
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from measures import services as measure_services
@@ -31,7 +32,10 @@ def test_titles_are_thai_and_name_the_year_and_round(full_assessment):
 
 
 def test_thai_digits_change_text_but_not_tags_entities_or_styles():
-    html = '<p class="x1">ปี 2565 &#x27;A&#39; &amp; 85.00</p><svg width="453pt"><text x="12.5">100</text></svg><style>a{width:3cm}</style>'
+    html = (
+        '<p class="x1">ปี 2565 &#x27;A&#39; &amp; 85.00</p><svg width="453pt"><text x="12.5">100</text></svg>'
+        "<style>a{width:3cm}</style>"
+    )
     assert documents.thai_digits_html(html) == (
         '<p class="x1">ปี ๒๕๖๕ &#x27;A&#39; &amp; ๘๕.๐๐</p><svg width="453pt"><text x="12.5">๑๐๐</text></svg>'
         "<style>a{width:3cm}</style>"
