@@ -212,8 +212,8 @@ def _analysis_charts(a: analysis.Analysis) -> dict[str, str]:
     bars = [(f"{i.number}. {i.name}", i.score) for i in a.data.indicators]
     out = {"indicators": charts.bar_chart(bars, title=_("Score of each indicator"), threshold=a.strength_min)}
     if len(a.years) > 1:
-        total = a.comparison[-1].scores
-        out["years"] = charts.year_chart(a.years, [(_("Total"), total)], title=_("Total score by year"))
+        series = [(_("Total"), a.comparison[-1].scores), *analysis.tool_series(a.data)]
+        out["years"] = charts.year_chart(a.years, series, title=_("Scores by year"))
     return out
 
 
