@@ -220,7 +220,13 @@ def _analysis_charts(a: analysis.Analysis) -> dict[str, str]:
 def _fragment_context(spec: ReportSpec) -> dict[str, Any]:
     org = _organization(spec)
     assessment = _assessment(spec)
-    ctx: dict[str, Any] = {"spec": spec, "organization": org, "assessment": assessment, "title": _title(spec)}
+    ctx: dict[str, Any] = {
+        "spec": spec,
+        "organization": org,
+        "assessment": assessment,
+        "title": _title(spec),
+        "as_of": thai.format_date(timezone.localdate(), "long"),
+    }
     if spec.kind == "analysis":
         data = analysis_context(assessment)
         ctx.update(a=data.analysis, texts=data.texts, charts=_analysis_charts(data.analysis))

@@ -7,6 +7,8 @@ import io
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -177,3 +179,18 @@ def test_redraft_asks_first_then_drops_the_officers_text(client, officer, full_a
         LogEntry.Action.UPDATE,
     ]
     assert entries.order_by("pk").last().additional_data["assessment"] == full_assessment.pk
+
+
+def test_report_pages_read_a_fixed_number_of_queries_however_many_measures(client, officer, planned):
+    client.force_login(officer)
+    counts = []
+    for extra in (0, 10):
+        for n in range(extra):
+            measure_services.measure_create(
+                assessment=planned, title=f"มาตรการ {n}", rounds=[6, 12], user=officer
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            for name in ("measures", "progress"):
+                assert client.get(urls(planned)[name]).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
