@@ -71,11 +71,12 @@ def test_anonymous_users_are_sent_to_login(client, planned):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_unknown_round_answers_404_and_missing_plan_a_friendly_page(client, officer, full_assessment):
+def test_unknown_round_answers_404_and_a_year_without_plan_an_empty_state(client, officer, full_assessment):
     client.force_login(officer)
     assert client.get(f"/reports/{full_assessment.pk}/progress/5/").status_code == 404
     response = client.get(urls(full_assessment)["measures"])
-    assert response.status_code == 404
+    assert response.status_code == 200  # an empty state, with the way to the measures
+    assert reverse("measures:list", args=[full_assessment.pk]) in response.content.decode()
     assert "ปีงบประมาณ 2565 ยังไม่มีมาตรการ" in response.content.decode()
     assert client.get(urls(full_assessment)["measures-pdf"]).status_code == 404
 
