@@ -175,6 +175,7 @@ def test_analysis_pdf_reads_back_title_total_and_band(full_assessment, pdf_of):
 def test_pdf_metadata_fonts_and_page_size(planned, pdf_of):
     for s, pages in (
         (spec(planned, "analysis"), "A4"),
+        (spec(planned, "measures", layout="by-item"), "landscape"),
         (spec(planned, "progress", round_months=6), "landscape"),
     ):
         path = pdf_of(s)
