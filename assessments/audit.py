@@ -56,6 +56,7 @@ ORGANIZATION_MODELS = (
     m.QuestionScore,
     m.DisclosureResult,
     m.ImportMapping,
+    m.OitReadiness,
 )
 #: Rows of one assessment: a deletion clears an entered value.
 SCORE_MODELS = (m.IndicatorScore, m.QuestionScore, m.DisclosureResult)
@@ -85,6 +86,7 @@ EXCLUDED_FIELDS: dict[type[Model], list[str]] = {
         "updated_at",
     ],
     m.DisclosureResult: ["updated_at"],
+    m.OitReadiness: ["updated_at"],
     m.FrameworkVersion: ["definition"],
 }
 USER_EXCLUDED_FIELDS = ["last_login"]
@@ -103,6 +105,7 @@ HISTORY_FIELDS: dict[type[Model], tuple[str, ...]] = {
     m.IndicatorScore: ("score",),
     m.QuestionScore: ("score",),
     m.DisclosureResult: ("passed", "urls", "note"),
+    m.OitReadiness: ("owner_unit", "status", "data_year", "check_outcome"),
 }
 
 MASKED = "********"
@@ -179,6 +182,7 @@ ADDITIONAL_DATA = {
     m.IndicatorScore: _indicator_score_data,
     m.QuestionScore: _item_row_data,
     m.DisclosureResult: _item_row_data,
+    m.OitReadiness: _item_row_data,
     **{model: _framework_part_data for model in FRAMEWORK_MODELS},
     m.FrameworkVersion: _framework_data,
 }
@@ -244,6 +248,17 @@ def command_context(name: str) -> Iterator[None]:
     replaces additional_data as a whole.
     """
     token = _source.set(f"manage.py {name}")
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+@contextlib.contextmanager
+def task_context(name: str) -> Iterator[None]:
+    """Mark the entries written inside as ``{"source": "task <name>"}``: a background task has no
+    request, hence no actor (like ``command_context`` for management commands)."""
+    token = _source.set(f"task {name}")
     try:
         yield
     finally:

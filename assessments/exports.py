@@ -11,16 +11,21 @@ import unicodedata
 from decimal import Decimal
 from io import BytesIO
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ita_portal import thai
+
 from . import scoring, selectors
-from .models import AnswerKind, Assessment, FrameworkStatus, Indicator, Item
+from .models import AnswerKind, Assessment, FrameworkStatus, Indicator, Item, ReadinessStatus
+from .readiness_selectors import has_it
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -276,4 +281,53 @@ def assessment_list_workbook(assessments) -> bytes:
         _("Published result"),
     ]
     _table(ws, 1, headers, rows, [40, 12, 24, 10, 14, 14, 14])
+    return _workbook_bytes(wb)
+
+
+def readiness_workbook(assessment: Assessment, rows: list) -> bytes:
+    """The OIT readiness board: first the sheet in the shape officers type into ITAS (O-code, มี/ไม่มี,
+    URL, คำอธิบาย), then the board itself (owner unit, status, data year, last check)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "ITAS"
+    itas_rows: list[Row] = [
+        [
+            r.item.code,
+            pgettext("ITAS form", "Yes") if has_it(r.status, r.urls) else pgettext("ITAS form", "No"),
+            r.urls_text,
+            r.note,
+        ]
+        for r in rows
+    ]
+    _table(ws, 1, [_("O-item"), _("Has it"), _("URL"), _("Explanation")], itas_rows, [10, 10, 60, 60])
+    board = wb.create_sheet(_("Readiness"))
+    board_rows: list[Row] = []
+    for r in rows:
+        ready = r.readiness
+        checked = ready.checked_at if ready and ready.checked_at else None
+        board_rows.append(
+            [
+                r.item.code,
+                r.item.name_th,
+                ready.owner_unit.name if ready and ready.owner_unit else "",
+                ready.get_status_display() if ready else ReadinessStatus.NOT_STARTED.label,
+                _("Data of B.E. %(year)s") % {"year": ready.data_year} if ready and ready.data_year else "",
+                r.urls_text,
+                ready.get_check_outcome_display() if ready and ready.check_outcome else "",
+                ready.check_status_code if ready and ready.check_status_code else None,
+                thai.format_date(timezone.localtime(checked), "datetime") if checked else "",
+            ]
+        )
+    headers = [
+        _("O-item"),
+        _("Name"),
+        _("Owner unit"),
+        _("Status"),
+        _("Data year"),
+        _("URL"),
+        _("Last check"),
+        _("HTTP status"),
+        _("Checked at"),
+    ]
+    _table(board, 1, headers, board_rows, [8, 50, 20, 16, 18, 50, 30, 10, 22])
     return _workbook_bytes(wb)
