@@ -180,7 +180,11 @@ def _target(url: str) -> tuple[str, str, int, str]:
 def _public_address(host: str, port: int, resolve: Resolver, allow: Iterable[str]) -> str:
     """The address to connect to: the name's first address, provided every address is public."""
     try:
-        addresses = resolve(host, port)
+        addresses = [str(ipaddress.ip_address(host))]  # a literal address is not looked up
+    except ValueError:
+        addresses = None
+    try:
+        addresses = addresses or resolve(host, port)
     except (OSError, UnicodeError) as exc:
         raise Refused(DNS_FAILED) from exc
     if not addresses:
