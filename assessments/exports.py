@@ -331,3 +331,37 @@ def readiness_workbook(assessment: Assessment, rows: list) -> bytes:
     ]
     _table(board, 1, headers, board_rows, [8, 50, 20, 16, 18, 50, 30, 10, 22])
     return _workbook_bytes(wb)
+
+
+def overview_workbook(year: int, rows: list) -> bytes:
+    """The overview's rows (as filtered and sorted on the page, every page) as one sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"ITA {year}"
+    table: list[Row] = [
+        [
+            r.rank,
+            r.name,
+            r.type_label,
+            r.province,
+            r.district,
+            r.total,
+            r.band if r.total is not None else _("No result"),
+            r.previous,
+            r.change,
+        ]
+        for r in rows
+    ]
+    headers = [
+        _("Rank"),
+        _("Organization"),
+        _("Type"),
+        _("Province"),
+        _("District"),
+        _("Total"),
+        _("Result"),
+        _("Total of %(year)s") % {"year": year - 1},
+        _("Change"),
+    ]
+    _table(ws, 1, headers, table, [8, 40, 24, 16, 16, 10, 12, 14, 10])
+    return _workbook_bytes(wb)
