@@ -25,6 +25,7 @@ from .models import Assessment, Band, Organization, OrganizationType
 NO_RESULT = "none"
 #: Sort keys people may ask for; "-" in front sorts descending.
 SORTS = ("rank", "name", "type", "province", "district", "total", "change")
+TYPE_LABELS = dict(OrganizationType.choices)  # lazy labels: translated when shown
 
 
 def can_oversee(user: Any) -> bool:
@@ -54,7 +55,7 @@ class OverviewRow:
 
     @property
     def type_label(self) -> str:
-        return str(OrganizationType(self.org_type).label) if self.org_type in OrganizationType.values else ""
+        return str(TYPE_LABELS.get(self.org_type, ""))
 
     @property
     def change(self) -> Decimal | None:
