@@ -7,6 +7,8 @@
     var data = document.getElementById("band-chart-data");
     if (!canvas || !data || typeof Chart === "undefined") { return; }
     var rows = JSON.parse(data.textContent);
+    // The page's Thai font (Chart.js draws on a canvas, which does not inherit CSS fonts).
+    Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
     var colours = rows.map(function (r) { return r.value === "none" ? "#adb5bd" : "#1f3a5f"; });
     new Chart(canvas, {
       type: "bar",
