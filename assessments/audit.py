@@ -86,7 +86,9 @@ EXCLUDED_FIELDS: dict[type[Model], list[str]] = {
         "updated_at",
     ],
     m.DisclosureResult: ["updated_at"],
-    m.OitReadiness: ["updated_at"],
+    # The URL check's observations are the outside world's answer, refreshed by a task like a
+    # recompute: left out of the trail (who set owner, status and data year is in it).
+    m.OitReadiness: ["updated_at", "check_outcome", "check_status_code", "check_url", "checked_at"],
     m.FrameworkVersion: ["definition"],
 }
 USER_EXCLUDED_FIELDS = ["last_login"]
@@ -105,7 +107,7 @@ HISTORY_FIELDS: dict[type[Model], tuple[str, ...]] = {
     m.IndicatorScore: ("score",),
     m.QuestionScore: ("score",),
     m.DisclosureResult: ("passed", "urls", "note"),
-    m.OitReadiness: ("owner_unit", "status", "data_year", "check_outcome"),
+    m.OitReadiness: ("owner_unit", "status", "data_year"),
 }
 
 MASKED = "********"

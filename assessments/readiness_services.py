@@ -89,8 +89,14 @@ def readiness_check_record(
     row.check_url = "" if result is None else result.final_url[:2000]
     row.checked_at = timezone.now()
     row.full_clean(exclude=[*ROW_KEYS, "owner_unit", "updated_by"], validate_constraints=False)
-    row.save()
+    if row.pk is None:
+        row.save()
+    else:
+        row.save(update_fields=[*CHECK_FIELDS, "updated_at"])
     return row
+
+
+CHECK_FIELDS = ["check_outcome", "check_status_code", "check_url", "checked_at"]
 
 
 def readiness_check_items(*, assessment: Assessment, codes: list[str] | None = None) -> dict[str, str]:

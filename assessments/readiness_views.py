@@ -63,7 +63,7 @@ def readiness_update(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     item = _item(assessment, code)
     form = ReadinessForm(request.POST, organization_id=assessment.organization_id)
     url_form = DisclosureResultForm(request.POST)
-    if "urls" in request.POST:
+    if "urls" in request.POST and "urls" not in url_form.errors:
         services.disclosure_result_set(
             assessment=assessment, item=item, **url_form.changes(["urls"]), user=request.user
         )

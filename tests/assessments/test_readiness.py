@@ -8,6 +8,8 @@ from io import BytesIO
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,6 +18,7 @@ from assessments.models import CheckOutcome, DisclosureResult, OitReadiness, Rea
 from assessments.readiness_selectors import AMBER, GREEN, RED, light_of
 from assessments.tasks import check_readiness_urls
 from assessments.url_check import Response
+from tests.conftest import run_at_once
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -287,3 +290,30 @@ def test_board_rows_selector_matches_services(officer, assessment, unit):
     )
     row = readiness_selectors.board_rows(assessment)[0]
     assert (row.item.code, row.status, row.light, row.readiness.owner_unit) == ("O1", "checked", GREEN, unit)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL")
+def test_two_officers_saving_one_new_row_at_once_both_keep_their_work(
+    transactional_db, frameworks, org_a, officer
+):
+    """Owner unit, status, data year and URLs of one O-item, posted at once by four clients: the
+    row is created once and keeps all four values; no request fails."""
+    a = services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
+    unit = Unit.objects.get(organization=org_a, name="กองช่าง")
+    posts = [
+        {"owner_unit": str(unit.pk)},
+        {"status": "published"},
+        {"data_year": "2566"},
+        {"urls": "https://a.example/o9"},
+    ]
+
+    def work(index: int) -> int:
+        client = Client()
+        client.force_login(officer)
+        return client.post(row_url(a, "O9"), posts[index], **HTMX).status_code
+
+    outcomes = run_at_once(work, len(posts))
+    assert outcomes == [200, 200, 200, 200]
+    row = OitReadiness.objects.get(assessment=a, item__code="O9")
+    assert (row.owner_unit, row.status, row.data_year) == (unit, "published", 2566)
+    assert DisclosureResult.objects.get(assessment=a, item__code="O9").urls == ["https://a.example/o9"]
