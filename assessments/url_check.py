@@ -22,7 +22,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 5.0  # seconds
@@ -34,6 +34,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 #: HEAD answers after which GET is tried (servers that do not implement HEAD or refuse it).
 HEAD_REFUSED = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
 USER_AGENT = "ITA-Portal-link-check/1.0"
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
 # Outcomes (stored; the model gives each its Thai name).
 OK = "ok"
@@ -171,9 +172,10 @@ def _target(url: str) -> tuple[str, str, int, str]:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError as exc:
         raise Refused(INVALID_URL) from exc
-    target = parts.path or "/"
+    # Thai paths ("/ข่าว") are sent percent-encoded (UTF-8); what is already encoded stays as it is.
+    target = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
-        target += "?" + parts.query
+        target += "?" + quote(parts.query, safe=_PATH_SAFE + "?")
     return scheme, host, port or (443 if scheme == "https" else 80), target
 
 

@@ -222,6 +222,7 @@ def test_check_url_answers_network_failures_without_raising():
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
+        self.server.seen.append(("HEAD", self.path, self.headers["Host"]))  # before answering: no race
         if self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "/ok")
@@ -233,7 +234,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.send_response(200)
         self.end_headers()
-        self.server.seen.append(("HEAD", self.path, self.headers["Host"]))
 
     def do_GET(self):
         self.server.seen.append(("GET", self.path, self.headers["Host"]))
@@ -282,3 +282,16 @@ def test_check_url_real_connection_with_the_test_allowance(local_server):
         ("GET", "/no-head", f"oit.example.go.th:{port}"),
         ("HEAD", "/to-metadata", f"oit.example.go.th:{port}"),
     ]
+
+
+def test_check_url_sends_thai_names_and_paths_encoded():
+    server = Server(
+        {
+            ("HEAD", "xn--o3cw4h.xn--o3cw4h", "/%E0%B8%82%E0%B9%88%E0%B8%B2%E0%B8%A7?q=%E0%B8%81"): Response(
+                200, None
+            )
+        }
+    )
+    resolve = resolver({"xn--o3cw4h.xn--o3cw4h": [PUBLIC]})
+    result = check_url("https://ไทย.ไทย/ข่าว?q=ก", resolve=resolve, request=server)
+    assert result.ok, server.calls
