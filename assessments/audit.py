@@ -460,6 +460,22 @@ def assessment_history(assessment: m.Assessment, *, limit: int = 50) -> list[His
         if codes
         else {}
     )
+    # Owner units of the OIT readiness rows by name (one query, only when such a change is shown).
+    unit_ids = {
+        str(v)
+        for e in entries
+        if entry_model(e) is m.OitReadiness and isinstance(e.changes, dict)
+        for v in e.changes.get("owner_unit") or ()
+        if str(v).isdigit()
+    }
+    fk_labels = (
+        {
+            (m.Unit, str(pk)): name
+            for pk, name in m.Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")
+        }
+        if unit_ids
+        else {}
+    )
     rows = []
     for entry in entries:
         model = entry_model(entry)
@@ -471,7 +487,7 @@ def assessment_history(assessment: m.Assessment, *, limit: int = 50) -> list[His
                 what=entry_label(entry, model, item_names),
                 action=action,
                 action_label=action_label,
-                changes=entry_changes(entry, model, only=HISTORY_FIELDS.get(model, ())),
+                changes=entry_changes(entry, model, only=HISTORY_FIELDS.get(model, ()), fk_labels=fk_labels),
             )
         )
     return rows

@@ -317,3 +317,12 @@ def test_two_officers_saving_one_new_row_at_once_both_keep_their_work(
     row = OitReadiness.objects.get(assessment=a, item__code="O9")
     assert (row.owner_unit, row.status, row.data_year) == (unit, "published", 2566)
     assert DisclosureResult.objects.get(assessment=a, item__code="O9").urls == ["https://a.example/o9"]
+
+
+def test_assessment_history_names_the_owner_unit(client, officer, assessment, unit):
+    item = assessment.framework.items.get(code="O7")
+    readiness_services.readiness_set(assessment=assessment, item=item, owner_unit=unit, user=officer)
+    client.force_login(officer)
+    history = client.get(reverse("assessments:detail", args=[assessment.pk])).context["history"]
+    change = next(c for row in history if row.what.startswith("O7") for c in row.changes if c.new == "กองคลัง")
+    assert change.name == "สำนัก/กองที่รับผิดชอบ"
