@@ -326,3 +326,24 @@ def test_assessment_history_names_the_owner_unit(client, officer, assessment, un
     history = client.get(reverse("assessments:detail", args=[assessment.pk])).context["history"]
     change = next(c for row in history if row.what.startswith("O7") for c in row.changes if c.new == "กองคลัง")
     assert change.name == "สำนัก/กองที่รับผิดชอบ"
+
+
+def test_row_form_without_javascript_saves_every_field(client, officer, assessment, unit):
+    """The row's inputs belong to its form (form="rd-O8-form"): one plain POST carries them all."""
+    client.force_login(officer)
+    page = client.get(board(assessment)).content.decode()
+    assert 'id="rd-O8-form"' in page
+    assert page.count('form="rd-O8-form"') == 4
+    data = {
+        "owner_unit": str(unit.pk),
+        "status": "published",
+        "data_year": "2566",
+        "urls": "https://a.example/o8",
+    }
+    r = client.post(row_url(assessment, "O8"), data)
+    assert r.status_code == 302
+    row = OitReadiness.objects.get(assessment=assessment, item__code="O8")
+    assert (row.owner_unit, row.status, row.data_year) == (unit, "published", 2566)
+    assert DisclosureResult.objects.get(assessment=assessment, item__code="O8").urls == [
+        "https://a.example/o8"
+    ]
