@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import signal
 from io import BytesIO
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from assessments import readiness_selectors, readiness_services, services, url_check
@@ -23,6 +27,7 @@ from tests.conftest import run_at_once
 HTMX = {"HTTP_HX_REQUEST": "true"}
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def board(a, *extra) -> str:
@@ -347,3 +352,31 @@ def test_row_form_without_javascript_saves_every_field(client, officer, assessme
     assert DisclosureResult.objects.get(assessment=assessment, item__code="O8").urls == [
         "https://a.example/o8"
     ]
+
+
+@pytest.fixture
+def keep_signals():
+    """db_worker installs its own SIGINT/SIGTERM handlers: give the test process its own back."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for s, handler in saved.items():
+        signal.signal(s, handler)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_now_runs_in_the_database_worker(
+    client, settings, keep_signals, officer, assessment, fake_network
+):
+    """Queued in the database by the button, run by `manage.py db_worker`: the outcome is on the row."""
+    settings.TASKS = DATABASE
+    client.force_login(officer)
+    client.post(row_url(assessment, "O1", "assessments:readiness-check"))
+    assert not OitReadiness.objects.exists()  # queued, not run
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    task = DBTaskResult.objects.get()
+    assert (task.task_path, task.status) == (
+        "assessments.tasks.check_readiness_urls",
+        TaskResultStatus.SUCCESSFUL,
+    )
+    assert task.return_value == {"O1": "ok"}
+    assert OitReadiness.objects.get(assessment=assessment, item__code="O1").check_outcome == CheckOutcome.OK
