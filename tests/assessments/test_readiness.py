@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 from io import BytesIO
 
@@ -380,3 +381,28 @@ def test_check_now_runs_in_the_database_worker(
     )
     assert task.return_value == {"O1": "ok"}
     assert OitReadiness.objects.get(assessment=assessment, item__code="O1").check_outcome == CheckOutcome.OK
+
+
+def test_check_command_queues_one_task_per_organization(settings, assessment, assessment_b, capsys):
+    settings.TASKS = DUMMY
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()
+    call_command("check_readiness_urls", "--year", "2565", "--dry-run")
+    assert default_task_backend.results == []
+    call_command("check_readiness_urls", "--year", "2565")
+    queued = sorted(r.args[0] for r in default_task_backend.results)
+    assert queued == sorted([assessment.pk, assessment_b.pk])
+    assert "2 หน่วยงาน" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args", [["--year", "65"], ["--year", "2565", "--org", "ไม่มีหน่วยงานนี้"], ["--year", "2590"], ["--bogus"]]
+)
+def test_check_command_bad_input_exits_2_with_one_thai_line(db, capsys, args):
+    with pytest.raises(SystemExit) as exc:
+        call_command("check_readiness_urls", *args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert re.search(r"[\u0E00-\u0E7F]", err)
