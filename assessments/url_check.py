@@ -141,13 +141,21 @@ def _connection(
 def http_request(
     scheme: str, host: str, address: str, port: int, method: str, target: str, timeout: float
 ) -> Response:
-    """One request over a pinned connection; reads at most READ_LIMIT bytes of the body."""
+    """One request over a pinned connection; reads at most READ_LIMIT bytes of the body, and gives up
+    when the answer takes longer than ``timeout`` in all (a server dripping bytes slowly)."""
+    give_up = time.monotonic() + timeout
     conn = _connection(scheme, host, address, port, timeout)
     try:
         conn.request(method, target, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
         response = conn.getresponse()
-        if method == "GET":
-            response.read(READ_LIMIT)
+        read = 0
+        while method == "GET" and read < READ_LIMIT:
+            chunk = response.read1(min(4096, READ_LIMIT - read))
+            if not chunk:
+                break
+            read += len(chunk)
+            if time.monotonic() > give_up:
+                raise TimeoutError
         return Response(response.status, response.getheader("Location"))
     finally:
         conn.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 
 import pytest
 
@@ -229,7 +230,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/to-metadata":
             self.send_response(302)
             self.send_header("Location", "http://169.254.169.254/")
-        elif self.path == "/no-head":
+        elif self.path in ("/no-head", "/drip"):
             self.send_response(405)
         else:
             self.send_response(200)
@@ -240,7 +241,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Length", "100000")
         self.end_headers()
-        self.wfile.write(b"x" * 100000)
+        if self.path != "/drip":
+            self.wfile.write(b"x" * 100000)
+            return
+        try:
+            for _ in range(40):
+                self.wfile.write(b"x" * 100)
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass  # the checker hung up
 
     def log_message(self, *args):
         pass
@@ -295,3 +305,12 @@ def test_check_url_sends_thai_names_and_paths_encoded():
     resolve = resolver({"xn--o3cw4h.xn--o3cw4h": [PUBLIC]})
     result = check_url("https://ไทย.ไทย/ข่าว?q=ก", resolve=resolve, request=server)
     assert result.ok, server.calls
+
+
+def test_check_url_gives_up_on_a_server_that_drips_its_body(local_server, monkeypatch):
+    """GET of /drip sends 100,000 bytes; with a read budget shorter than that takes, it is a timeout."""
+    port = local_server.server_address[1]
+    resolve = resolver({"oit.example.go.th": ["127.0.0.1"]})
+    monkeypatch.setattr(url_check, "READ_TIMEOUT", 0.5)
+    result = check_url(f"http://oit.example.go.th:{port}/drip", resolve=resolve, allow={"127.0.0.1"})
+    assert result.outcome == url_check.TIMEOUT
