@@ -394,7 +394,7 @@ def _shown_in_trail(model: type[Model] | None, name: str) -> bool:
         return True
     if name == "organization" and model in ORGANIZATION_MODELS and model is not m.Organization:
         return False
-    if model in SCORE_MODELS and name in {"assessment", "indicator", "item", "updated_by"}:
+    if model in (*SCORE_MODELS, m.OitReadiness) and name in {"assessment", "indicator", "item", "updated_by"}:
         return False
     try:
         fld = model._meta.get_field(name)

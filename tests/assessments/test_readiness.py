@@ -406,3 +406,17 @@ def test_check_command_bad_input_exits_2_with_one_thai_line(db, capsys, args):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert re.search(r"[\u0E00-\u0E7F]", err)
+
+
+def test_audit_trail_shows_a_readiness_change(client, officer, org_admin, assessment, unit):
+    item = assessment.framework.items.get(code="O5")
+    readiness_services.readiness_set(
+        assessment=assessment, item=item, owner_unit=unit, status=ReadinessStatus.PUBLISHED, user=officer
+    )
+    client.force_login(org_admin)
+    page = client.get(reverse("audit:list")).content.decode()
+    assert "ความพร้อม OIT ของข้อ" in page
+    assert "O5" in page
+    assert "กองคลัง" in page
+    assert "เผยแพร่แล้ว" in page
+    assert "ข้อคำถาม:" not in page  # the row's item and assessment are in the label already
