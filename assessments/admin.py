@@ -295,3 +295,12 @@ class ImportMappingAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["organization", "created_by"]
     search_fields = ["name", "organization__name"]
+
+
+@admin.register(models.OitReadiness)
+class OitReadinessAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """The OIT readiness board's rows: written on the board (locked, audited), looked at here."""
+
+    list_display = ["assessment", "item", "owner_unit", "status", "data_year", "check_outcome", "checked_at"]
+    list_filter = ["status", "check_outcome"]
+    list_select_related = ["assessment__organization", "item", "owner_unit"]

@@ -56,6 +56,7 @@ ORGANIZATION_MODELS = (
     m.QuestionScore,
     m.DisclosureResult,
     m.ImportMapping,
+    m.OitReadiness,
 )
 #: Rows of one assessment: a deletion clears an entered value.
 SCORE_MODELS = (m.IndicatorScore, m.QuestionScore, m.DisclosureResult)
@@ -85,6 +86,9 @@ EXCLUDED_FIELDS: dict[type[Model], list[str]] = {
         "updated_at",
     ],
     m.DisclosureResult: ["updated_at"],
+    # The URL check's observations are the outside world's answer, refreshed by a task like a
+    # recompute: left out of the trail (who set owner, status and data year is in it).
+    m.OitReadiness: ["updated_at", "check_outcome", "check_status_code", "check_url", "checked_at"],
     m.FrameworkVersion: ["definition"],
 }
 USER_EXCLUDED_FIELDS = ["last_login"]
@@ -103,6 +107,7 @@ HISTORY_FIELDS: dict[type[Model], tuple[str, ...]] = {
     m.IndicatorScore: ("score",),
     m.QuestionScore: ("score",),
     m.DisclosureResult: ("passed", "urls", "note"),
+    m.OitReadiness: ("owner_unit", "status", "data_year"),
 }
 
 MASKED = "********"
@@ -179,6 +184,7 @@ ADDITIONAL_DATA = {
     m.IndicatorScore: _indicator_score_data,
     m.QuestionScore: _item_row_data,
     m.DisclosureResult: _item_row_data,
+    m.OitReadiness: _item_row_data,
     **{model: _framework_part_data for model in FRAMEWORK_MODELS},
     m.FrameworkVersion: _framework_data,
 }
@@ -244,6 +250,17 @@ def command_context(name: str) -> Iterator[None]:
     replaces additional_data as a whole.
     """
     token = _source.set(f"manage.py {name}")
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+@contextlib.contextmanager
+def task_context(name: str) -> Iterator[None]:
+    """Mark the entries written inside as ``{"source": "task <name>"}``: a background task has no
+    request, hence no actor (like ``command_context`` for management commands)."""
+    token = _source.set(f"task {name}")
     try:
         yield
     finally:
@@ -377,7 +394,7 @@ def _shown_in_trail(model: type[Model] | None, name: str) -> bool:
         return True
     if name == "organization" and model in ORGANIZATION_MODELS and model is not m.Organization:
         return False
-    if model in SCORE_MODELS and name in {"assessment", "indicator", "item", "updated_by"}:
+    if model in (*SCORE_MODELS, m.OitReadiness) and name in {"assessment", "indicator", "item", "updated_by"}:
         return False
     try:
         fld = model._meta.get_field(name)
@@ -443,6 +460,22 @@ def assessment_history(assessment: m.Assessment, *, limit: int = 50) -> list[His
         if codes
         else {}
     )
+    # Owner units of the OIT readiness rows by name (one query, only when such a change is shown).
+    unit_ids = {
+        str(v)
+        for e in entries
+        if entry_model(e) is m.OitReadiness and isinstance(e.changes, dict)
+        for v in e.changes.get("owner_unit") or ()
+        if str(v).isdigit()
+    }
+    fk_labels = (
+        {
+            (m.Unit, str(pk)): name
+            for pk, name in m.Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")
+        }
+        if unit_ids
+        else {}
+    )
     rows = []
     for entry in entries:
         model = entry_model(entry)
@@ -454,7 +487,7 @@ def assessment_history(assessment: m.Assessment, *, limit: int = 50) -> list[His
                 what=entry_label(entry, model, item_names),
                 action=action,
                 action_label=action_label,
-                changes=entry_changes(entry, model, only=HISTORY_FIELDS.get(model, ())),
+                changes=entry_changes(entry, model, only=HISTORY_FIELDS.get(model, ()), fk_labels=fk_labels),
             )
         )
     return rows

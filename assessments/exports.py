@@ -11,16 +11,21 @@ import unicodedata
 from decimal import Decimal
 from io import BytesIO
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ita_portal import thai
+
 from . import scoring, selectors
-from .models import AnswerKind, Assessment, FrameworkStatus, Indicator, Item
+from .models import AnswerKind, Assessment, FrameworkStatus, Indicator, Item, ReadinessStatus
+from .readiness_selectors import has_it
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -97,8 +102,10 @@ def _table(
     widths: list[int],
     *,
     autofilter: bool = True,
+    cell_style: bool = True,
 ) -> int:
-    """A bordered table with a styled header row; returns the first row below it."""
+    """A bordered table with a styled header row; returns the first row below it. ``cell_style``
+    off leaves body cells unstyled (thousands of rows: styling each cell costs seconds)."""
     for col, title in enumerate(headers, start=1):
         cell = _put(ws, start_row, col, title)
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
@@ -106,8 +113,9 @@ def _table(
     for r, values in enumerate(rows, start=start_row + 1):
         for col, value in enumerate(values, start=1):
             cell = _put(ws, r, col, value)
-            cell.border = BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if cell_style:
+                cell.border = BORDER
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     end_row = start_row + len(rows)
@@ -276,4 +284,87 @@ def assessment_list_workbook(assessments) -> bytes:
         _("Published result"),
     ]
     _table(ws, 1, headers, rows, [40, 12, 24, 10, 14, 14, 14])
+    return _workbook_bytes(wb)
+
+
+def readiness_workbook(assessment: Assessment, rows: list) -> bytes:
+    """The OIT readiness board: first the sheet in the shape officers type into ITAS (O-code, มี/ไม่มี,
+    URL, คำอธิบาย), then the board itself (owner unit, status, data year, last check)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "ITAS"
+    itas_rows: list[Row] = [
+        [
+            r.item.code,
+            pgettext("ITAS form", "Yes") if has_it(r.status, r.urls) else pgettext("ITAS form", "No"),
+            r.urls_text,
+            r.note,
+        ]
+        for r in rows
+    ]
+    _table(ws, 1, [_("O-item"), _("Has it"), _("URL"), _("Explanation")], itas_rows, [10, 10, 60, 60])
+    board = wb.create_sheet(_("Readiness"))
+    board_rows: list[Row] = []
+    for r in rows:
+        ready = r.readiness
+        checked = ready.checked_at if ready and ready.checked_at else None
+        board_rows.append(
+            [
+                r.item.code,
+                r.item.name_th,
+                ready.owner_unit.name if ready and ready.owner_unit else "",
+                ready.get_status_display() if ready else ReadinessStatus.NOT_STARTED.label,
+                _("Data of B.E. %(year)s") % {"year": ready.data_year} if ready and ready.data_year else "",
+                r.urls_text,
+                ready.get_check_outcome_display() if ready and ready.check_outcome else "",
+                ready.check_status_code if ready and ready.check_status_code else None,
+                thai.format_date(timezone.localtime(checked), "datetime") if checked else "",
+            ]
+        )
+    headers = [
+        _("O-item"),
+        _("Name"),
+        _("Owner unit"),
+        _("Status"),
+        _("Data year"),
+        _("URL"),
+        _("Last check"),
+        _("HTTP status"),
+        _("Checked at"),
+    ]
+    _table(board, 1, headers, board_rows, [8, 50, 20, 16, 18, 50, 30, 10, 22])
+    return _workbook_bytes(wb)
+
+
+def overview_workbook(year: int, rows: list) -> bytes:
+    """The overview's rows (as filtered and sorted on the page, every page) as one sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"ITA {year}"
+    table: list[Row] = [
+        [
+            r.rank,
+            r.name,
+            r.type_label,
+            r.province,
+            r.district,
+            r.total,
+            r.band if r.total is not None else _("No result"),
+            r.previous,
+            r.change,
+        ]
+        for r in rows
+    ]
+    headers = [
+        _("Rank"),
+        _("Organization"),
+        _("Type"),
+        _("Province"),
+        _("District"),
+        _("Total"),
+        _("Result"),
+        _("Total of %(year)s") % {"year": year - 1},
+        _("Change"),
+    ]
+    _table(ws, 1, headers, table, [8, 40, 24, 16, 16, 10, 12, 14, 10], cell_style=len(table) <= 1000)
     return _workbook_bytes(wb)

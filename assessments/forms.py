@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ita_portal.thai import arabic_digits
 
-from .models import Indicator, Item, Organization, Tool
+from .models import Indicator, Item, Organization, ReadinessStatus, Tool, Unit
 
 SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(100)
 URL_ERROR = _("URL %(number)s is not a web address (it must start with http:// or https://): %(url)s")
@@ -225,3 +225,32 @@ class PublishedValuesForm(forms.Form):
         if tools:
             out["tool_scores"] = tools
         return out
+
+
+class ReadinessForm(forms.Form):
+    """One row of the OIT readiness board: owner unit, status, data year (B.E.)."""
+
+    owner_unit = forms.ModelChoiceField(queryset=None, required=False, label=_("Owner unit"))
+    status = forms.ChoiceField(choices=ReadinessStatus.choices, label=_("Status"))
+    data_year = forms.CharField(required=False, max_length=10, label=_("Data year (B.E.)"))
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = Unit.objects.filter(organization=organization_id)
+
+    def clean_data_year(self) -> int | None:
+        text = arabic_digits(self.cleaned_data["data_year"]).strip()
+        if not text:
+            return None
+        if not text.isdigit() or not 2500 <= int(text) <= 2700:
+            raise ValidationError(_("Enter a Buddhist-era year such as 2566."), code="year")
+        return int(text)
+
+    def changes(self, names) -> dict[str, Any]:
+        """The valid values among the fields the request carried, as service keyword arguments."""
+        self.is_valid()
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name in names and name in self.cleaned_data
+        }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import itas_views, mapping_views, views
+from . import itas_views, mapping_views, readiness_views, views
 
 app_name = "assessments"
 
@@ -30,4 +30,9 @@ urlpatterns = [
     path("<int:pk>/oit-mark-passed/", views.disclosures_mark_passed, name="disclosures-mark-passed"),
     path("<int:pk>/published/", views.published_update, name="published-update"),
     path("<int:pk>/export.xlsx", views.assessment_export, name="export"),
+    path("<int:pk>/readiness/", readiness_views.readiness_board, name="readiness"),
+    path("<int:pk>/readiness/check-all/", readiness_views.readiness_check_all, name="readiness-check-all"),
+    path("<int:pk>/readiness/export.xlsx", readiness_views.readiness_export, name="readiness-export"),
+    path("<int:pk>/readiness/<str:code>/", readiness_views.readiness_update, name="readiness-update"),
+    path("<int:pk>/readiness/<str:code>/check/", readiness_views.readiness_check, name="readiness-check"),
 ]

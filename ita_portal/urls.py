@@ -17,6 +17,7 @@ urlpatterns = [
     path("frameworks/", include("assessments.framework_urls")),
     path("organization/", include("assessments.org_urls")),
     path("audit/", include("assessments.audit_urls")),
+    path("overview/", include("assessments.overview_urls")),
     path("measures/work/", include("measures.progress_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -8,13 +8,17 @@ already loaded (the services load them), so writing an entry adds no query.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Model
 
-from assessments.audit import _cached, _register, _reverse_relations, _site_language_label, _source
+from assessments.audit import (  # noqa: F401  (task_context: the measures tasks import it from here)
+    _cached,
+    _register,
+    _reverse_relations,
+    _site_language_label,
+    task_context,
+)
 
 from .models import (
     Evidence,
@@ -122,17 +126,6 @@ ADDITIONAL_DATA = {
     ReminderSent: _reminder_data,
     MeasureComment: _comment_data,
 }
-
-
-@contextlib.contextmanager
-def task_context(name: str) -> Iterator[None]:
-    """Mark the entries written inside as ``{"source": "task <name>"}``: a background task has no
-    request, hence no actor (like ``assessments.audit.command_context`` for management commands)."""
-    token = _source.set(f"task {name}")
-    try:
-        yield
-    finally:
-        _source.reset(token)
 
 
 def register() -> None:

@@ -28,6 +28,7 @@ from .organizations import (
     Role,
     Unit,
 )
+from .readiness import CheckOutcome, OitReadiness, ReadinessStatus
 
 __all__ = [
     "WRITER_ROLES",
@@ -38,6 +39,7 @@ __all__ = [
     "Band",
     "BandKind",
     "BandScheme",
+    "CheckOutcome",
     "DisclosureResult",
     "FrameworkStatus",
     "FrameworkVersion",
@@ -48,11 +50,13 @@ __all__ = [
     "ItemElement",
     "ItemGroup",
     "Membership",
+    "OitReadiness",
     "OrgQuerySet",
     "Organization",
     "OrganizationType",
     "Polarity",
     "QuestionScore",
+    "ReadinessStatus",
     "Role",
     "SubIndicator",
     "Tool",

@@ -18,6 +18,7 @@ from assessments.models import (
     ImportMapping,
     IndicatorScore,
     Membership,
+    OitReadiness,
     QuestionScore,
     Role,
     Tool,
@@ -25,7 +26,7 @@ from assessments.models import (
 
 from ..conftest import PASSWORD
 
-VIEW_ONLY = {Assessment, IndicatorScore, QuestionScore, DisclosureResult, ImportMapping}
+VIEW_ONLY = {Assessment, IndicatorScore, QuestionScore, DisclosureResult, ImportMapping, OitReadiness}
 
 
 @pytest.fixture
@@ -71,6 +72,13 @@ def test_assessment_data_is_view_only_in_the_admin(client, superuser, assessment
             headers=["ชื่อหน่วยงาน"],
             columns={"ชื่อหน่วยงาน": "agency"},
             kind="summary",
+        )
+    if model is OitReadiness:  # written on the readiness board, through its service
+        obj = OitReadiness.objects.create(
+            organization=assessment.organization,
+            assessment=assessment,
+            item=assessment.framework.items.get(code="O2"),
+            status="published",
         )
     name = f"admin:assessments_{model._meta.model_name}"
     assert client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200
