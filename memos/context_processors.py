@@ -9,8 +9,9 @@ from . import selectors
 
 
 def inbox(request: HttpRequest) -> dict[str, object]:
-    """``nav_inbox``: the number of memos awaiting the signed-in user's decision (0 otherwise)."""
+    """``nav_inbox``: ``{"count": n}``, the number of memos awaiting the signed-in user's decision
+    (0 for anyone else)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_inbox": 0}
-    return {"nav_inbox": SimpleLazyObject(lambda: selectors.inbox(user).count())}
+        return {"nav_inbox": {"count": 0}}
+    return {"nav_inbox": SimpleLazyObject(lambda: {"count": selectors.inbox(user).count()})}

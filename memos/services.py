@@ -75,7 +75,7 @@ def require_admin(user: Any, organization: Organization | int) -> None:
         raise PermissionDenied
 
 
-def _document_language():
+def document_language():
     """Memo texts and PDFs are in the portal's language (Thai), whoever's browser asks."""
     return translation.override(settings.LANGUAGE_CODE)
 
@@ -166,7 +166,7 @@ def _check_specs(organization: Organization, specs: Sequence[AttachmentSpec]) ->
 
 
 def _draft_for(organization: Organization, specs: Sequence[AttachmentSpec]) -> drafting.Draft:
-    with _document_language():  # digits as typed: the PDF writes them the organization's way
+    with document_language():  # digits as typed: the PDF writes them the organization's way
         titles = [reports.title(s) for s in specs]
         return drafting.draft(organization.name, titles, [reports.facts(s) for s in specs])
 
@@ -303,7 +303,7 @@ def _freeze(memo: Memo, revision: MemoRevision) -> None:
             attachment.round_months,
             attachment.layout,
         )
-        with _document_language():
+        with document_language():
             try:
                 html = reports.render_fragment(spec, thai_digits=thai_digits)
             except AttachmentUnavailable as exc:
