@@ -53,7 +53,7 @@ def draft(organization_name: str, titles: Sequence[str], facts: Sequence[dict[st
             lines.append(_("%(title)s has been prepared.") % {"title": title})
     facts_text = "\n".join(lines) or _("The report is attached.")
     proposal = _(
-        "It is therefore proposed to report %(reports)s as attached, for your consideration, and to "
+        "It is therefore proposed to submit %(reports)s as attached, for your consideration, and to "
         "publish it on the organization's website as the ITA requires."
     ) % {"reports": _joined(list(titles)) or _("the report")}
     return Draft(
