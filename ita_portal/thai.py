@@ -54,12 +54,14 @@ def format_date(day: date | datetime, style: str = "long", *, digits: str = "ara
     """A date the Thai way, with a Buddhist-era year.
 
     ``long``: "21 เมษายน 2565"; ``short``: "21 เม.ย. 65"; ``month``: "เม.ย. 65";
+    ``month_long``: "เมษายน 2565";
     ``datetime``: "21 เมษายน 2565 เวลา 14:30 น.". ``digits="thai"`` writes Thai digits.
     """
     formats = {
         "long": "%-d %B %Y",
         "short": "%-d %b %y",
         "month": "%b %y",
+        "month_long": "%B %Y",
         "datetime": "%-d %B %Y เวลา %H:%M น.",
     }
     if style not in formats:

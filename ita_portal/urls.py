@@ -18,6 +18,7 @@ urlpatterns = [
     path("organization/", include("assessments.org_urls")),
     path("audit/", include("assessments.audit_urls")),
     path("measures/work/", include("measures.progress_urls")),
+    path("reports/", include("reports.urls")),
     path("memos/", include("memos.urls")),
     path("admin/", admin.site.urls),
 ]

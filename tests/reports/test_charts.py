@@ -1,0 +1,45 @@
+"""Server-rendered SVG charts: well-formed, one bar per score, threshold and clipping."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from decimal import Decimal as D
+
+from reports import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_bar_chart_draws_one_bar_per_score_and_marks_low_ones_red():
+    svg = charts.bar_chart(
+        [("1. การปฏิบัติหน้าที่", D("88.81")), ("2. การใช้งบประมาณ", D("75.15")), ("3. <ว่าง>", None)],
+        title="คะแนน",
+        threshold=D(85),
+    )
+    root = ET.fromstring(svg)
+    rects = root.findall(f"{SVG}rect")
+    assert [r.get("fill") for r in rects] == [charts.BAR, charts.BAR_LOW]
+    texts = [t.text for t in root.findall(f"{SVG}text")]
+    assert "3. <ว่าง>" in texts and "88.81" in texts and "–" in texts
+    assert root.get("font-family") == "Sarabun"
+    dashed = [line for line in root.findall(f"{SVG}line") if line.get("stroke-dasharray")]
+    assert len(dashed) == 1
+
+
+def test_bar_chart_clips_scores_outside_0_to_100():
+    svg = charts.bar_chart([("a", D("130")), ("b", D("-5"))], title="t", width=300, label_width=100)
+    widths = [float(r.get("width")) for r in ET.fromstring(svg).findall(f"{SVG}rect")]
+    assert widths == [300 - 100 - 6 - 34, 0.0]
+
+
+def test_year_chart_breaks_a_line_at_a_missing_year():
+    svg = charts.year_chart(
+        [2562, 2563, 2564, 2565],
+        [("รวม", [D("70"), D("75"), None, D("87.86")]), ("IIT", [D("60"), D("65"), D("70"), D("80")])],
+        title="รายปี",
+    )
+    root = ET.fromstring(svg)
+    lines = root.findall(f"{SVG}polyline")
+    assert [len(p.get("points").split()) for p in lines] == [2, 4]
+    assert len(root.findall(f"{SVG}circle")) == 7
+    assert {"2562", "2565", "87.86", "รวม", "IIT"} <= {t.text for t in root.findall(f"{SVG}text")}
