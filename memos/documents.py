@@ -78,17 +78,15 @@ def memo_context(memo: Memo) -> dict:
     else:
         fragments = []
         for a in memo.attachments.all():
-            spec = reports.AttachmentSpec(
-                a.kind, memo.organization_id, a.fiscal_year, a.round_months, a.layout
-            )
+            spec = reports.spec_of(memo.organization_id, a.kind, a.fiscal_year, a.round_months, a.layout)
             try:
                 fragments.append(
                     Fragment(
-                        reports.title(spec, digits=digits),
+                        d(reports.title(spec)),
                         reports.render_fragment(spec, thai_digits=thai_digits),
                     )
                 )
-            except reports.AttachmentUnavailable:
+            except reports.ReportUnavailable:
                 continue
         decisions = {}
     steps = list(memo.chain.steps.select_related("user").order_by("order"))

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ita_portal.thai import arabic_digits
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -34,7 +36,8 @@ def draft(organization_name: str, titles: Sequence[str], facts: Sequence[dict[st
     if not titles:
         subject = _("Integrity and transparency assessment (ITA)")
     elif len(titles) == 1:
-        subject = titles[0]
+        period = arabic_digits(facts[0].get("period") or "")  # the PDF writes digits the org's way
+        subject = f"{titles[0]} ({period})" if period else titles[0]
     else:
         subject = _("Reports on the integrity and transparency assessment (ITA)")
     background = _(
@@ -44,10 +47,25 @@ def draft(organization_name: str, titles: Sequence[str], facts: Sequence[dict[st
     ) % {"org": organization_name}
     lines = []
     for title, fact in zip(titles, facts, strict=True):
-        if fact.get("kind") == "progress" and fact.get("measures"):
+        kind = fact.get("kind")
+        if kind == "progress" and fact.get("measure_count"):
             lines.append(
                 _("%(title)s has been prepared: %(reported)s of %(measures)s measures have reported.")
-                % {"title": title, "reported": fact.get("reported", 0), "measures": fact["measures"]}
+                % {
+                    "title": title,
+                    "reported": fact.get("reported_count") or 0,
+                    "measures": fact["measure_count"],
+                }
+            )
+        elif kind == "analysis" and fact.get("total"):
+            lines.append(
+                _("%(title)s has been prepared: the total score is %(total)s, result %(band)s.")
+                % {"title": title, "total": fact["total"], "band": fact.get("band") or "–"}
+            )
+        elif kind == "measures" and fact.get("measure_count"):
+            lines.append(
+                _("%(title)s has been prepared, with %(measures)s measures.")
+                % {"title": title, "measures": fact["measure_count"]}
             )
         else:
             lines.append(_("%(title)s has been prepared.") % {"title": title})

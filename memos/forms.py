@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Organization
 
-from .attachments import AttachmentSpec, AttachmentUnavailable
+from .attachments import ReportSpec, ReportUnavailable, from_key
 from .models import ApprovalChain, DecisionKind, Memo
 
 #: The memo text fields that save themselves one at a time.
@@ -44,13 +44,11 @@ class MemoCreateForm(forms.Form):
         )
         self.fields["attachments"].choices = list(choices)
 
-    def specs(self) -> list[AttachmentSpec]:
+    def specs(self) -> list[ReportSpec]:
         try:
-            return [
-                AttachmentSpec.from_key(k, self.organization.pk) for k in self.cleaned_data["attachments"]
-            ]
-        except AttachmentUnavailable as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            return [from_key(k, self.organization.pk) for k in self.cleaned_data["attachments"]]
+        except ReportUnavailable as exc:
+            raise forms.ValidationError(exc.message_th) from exc
 
 
 class MemoTextForm(forms.ModelForm):

@@ -32,7 +32,7 @@ from measures.services import progress_report_lock
 
 from . import attachments as reports
 from . import drafting
-from .attachments import AttachmentSpec, AttachmentUnavailable
+from .attachments import ReportSpec, ReportUnavailable
 from .models import (
     ApprovalChain,
     ApprovalStep,
@@ -153,7 +153,7 @@ def _require_editable(memo: Memo) -> None:
         raise ValidationError(_("This memo is no longer a draft: it cannot be changed."))
 
 
-def _check_specs(organization: Organization, specs: Sequence[AttachmentSpec]) -> list[AttachmentSpec]:
+def _check_specs(organization: Organization, specs: Sequence[ReportSpec]) -> list[ReportSpec]:
     specs = list(dict.fromkeys(specs))
     if not specs:
         raise ValidationError({"attachments": _("Attach at least one report.")})
@@ -165,7 +165,7 @@ def _check_specs(organization: Organization, specs: Sequence[AttachmentSpec]) ->
     return specs
 
 
-def _draft_for(organization: Organization, specs: Sequence[AttachmentSpec]) -> drafting.Draft:
+def _draft_for(organization: Organization, specs: Sequence[ReportSpec]) -> drafting.Draft:
     with document_language():  # digits as typed: the PDF writes them the organization's way
         titles = [reports.title(s) for s in specs]
         return drafting.draft(organization.name, titles, [reports.facts(s) for s in specs])
@@ -178,7 +178,7 @@ def memo_create(
     unit: Unit,
     fiscal_year: int,
     chain: ApprovalChain,
-    attachments: Sequence[AttachmentSpec],
+    attachments: Sequence[ReportSpec],
     user: Any,
 ) -> Memo:
     """A new draft for a unit and a year, carrying the given reports, its text drafted from them."""
@@ -213,9 +213,9 @@ def memo_create(
     return memo
 
 
-def _attachments_replace(memo: Memo, specs: Sequence[AttachmentSpec]) -> None:
+def _attachments_replace(memo: Memo, specs: Sequence[ReportSpec]) -> None:
     current = [
-        AttachmentSpec(a.kind, memo.organization_id, a.fiscal_year, a.round_months, a.layout)
+        reports.spec_of(memo.organization_id, a.kind, a.fiscal_year, a.round_months, a.layout)
         for a in memo.attachments.all()
     ]
     if current == list(specs):
@@ -227,9 +227,9 @@ def _attachments_replace(memo: Memo, specs: Sequence[AttachmentSpec]) -> None:
             memo=memo,
             order=order,
             kind=spec.kind,
-            fiscal_year=spec.fiscal_year,
+            fiscal_year=spec.year,
             round_months=spec.round_months,
-            layout=spec.layout,
+            layout=spec.layout or "",
         )
 
 
@@ -245,7 +245,7 @@ def memo_update(
     proposal: str = UNSET,
     closing: str = UNSET,
     author_position: str = UNSET,
-    attachments: Sequence[AttachmentSpec] = UNSET,
+    attachments: Sequence[ReportSpec] = UNSET,
     user: Any,
 ) -> Memo:
     """Change the fields given (the autosave sends one at a time), while the memo is a draft or returned."""
@@ -296,9 +296,9 @@ def format_document_number(unit_code: str, number: int) -> str:
 def _freeze(memo: Memo, revision: MemoRevision) -> None:
     thai_digits = memo.organization.thai_digits
     for order, attachment in enumerate(memo.attachments.all()):
-        spec = AttachmentSpec(
-            attachment.kind,
+        spec = reports.spec_of(
             memo.organization_id,
+            attachment.kind,
             attachment.fiscal_year,
             attachment.round_months,
             attachment.layout,
@@ -306,17 +306,17 @@ def _freeze(memo: Memo, revision: MemoRevision) -> None:
         with document_language():
             try:
                 html = reports.render_fragment(spec, thai_digits=thai_digits)
-            except AttachmentUnavailable as exc:
-                raise ValidationError({"attachments": str(exc)}) from exc
-            title = reports.title(spec, digits="thai" if thai_digits else "arabic")
+            except ReportUnavailable as exc:
+                raise ValidationError({"attachments": exc.message_th}) from exc
+            title = reports.title(spec)
         FrozenAttachment.objects.create(
             organization_id=memo.organization_id,
             revision=revision,
             order=order,
             kind=spec.kind,
-            fiscal_year=spec.fiscal_year,
+            fiscal_year=spec.year,
             round_months=spec.round_months,
-            layout=spec.layout,
+            layout=spec.layout or "",
             title=title[:500],
             html=html,
             sha256=hashlib.sha256(html.encode()).hexdigest(),

@@ -112,7 +112,7 @@ def memo_create(request: HttpRequest, org_pk: int) -> HttpResponse:
         raise PermissionDenied
     year = _year(request)
     with services.document_language():
-        choices = [(s.key, reports.title(s)) for s in reports.available(org, year)]
+        choices = [(reports.key_of(s), reports.title(s)) for s in reports.available(org, year)]
     form = MemoCreateForm(request.POST or None, organization=org, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:

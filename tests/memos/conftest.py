@@ -9,7 +9,7 @@ import pytest
 from assessments.models import Role
 from measures import services as measure_services
 from memos import services
-from memos.attachments import AttachmentSpec
+from memos.attachments import ReportSpec
 from tests.conftest import make_member
 
 
@@ -66,7 +66,7 @@ def unit(org_a):
 
 @pytest.fixture
 def progress6(org_a, measures_reported):
-    return AttachmentSpec("progress", org_a.pk, 2565, 6)
+    return ReportSpec("progress", org_a.pk, 2565, round_months=6)
 
 
 @pytest.fixture

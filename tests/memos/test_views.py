@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from memos import services
+from memos.attachments import key_of
 from memos.models import Decision, Memo, MemoStatus
 
 
@@ -52,8 +53,8 @@ def test_create_drafts_a_memo_from_the_picked_report(client, officer, org_a, uni
     login(client, officer)
     url = reverse("memos:create", args=[org_a.pk]) + "?year=2565"
     page = client.get(url)
-    assert progress6.key in page.content.decode()
-    response = client.post(url, {"unit": unit.pk, "chain": chain.pk, "attachments": [progress6.key]})
+    assert key_of(progress6) in page.content.decode()
+    response = client.post(url, {"unit": unit.pk, "chain": chain.pk, "attachments": [key_of(progress6)]})
     memo = Memo.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("memos:detail", args=[memo.pk])
     assert memo.attachments.get().round_months == 6
