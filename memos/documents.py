@@ -143,3 +143,12 @@ def memo_html(memo: Memo) -> str:
 
 def memo_pdf(memo: Memo) -> bytes:
     return html_to_pdf(memo_html(memo))
+
+
+def memo_file(memo: Memo) -> bytes:
+    """What a download of the memo gives: the stored final PDF once approved (the same bytes every
+    time), else the memo rendered now (a draft, or a memo on its way up the chain)."""
+    if memo.status == MemoStatus.APPROVED and memo.final_pdf:
+        with memo.final_pdf.open("rb") as f:
+            return f.read()
+    return memo_pdf(memo)

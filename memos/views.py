@@ -23,7 +23,7 @@ from ita_portal import thai
 
 from . import attachments as reports
 from . import selectors, services
-from .documents import memo_pdf
+from .documents import memo_file
 from .exports import memo_list_workbook
 from .forms import ChainForm, DecisionForm, MemoCreateForm, MemoTextForm
 from .models import ApprovalChain, Memo, MemoStatus
@@ -257,13 +257,9 @@ def memo_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def memo_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The final PDF as stored (the same bytes every time), or a draft rendered now."""
     memo = _memo(request, pk)
-    if memo.status == MemoStatus.APPROVED:
-        if not memo.final_pdf:
-            return render(request, "memos/pdf_pending.html", {"memo": memo}, status=202)
-        with memo.final_pdf.open("rb") as f:
-            content = f.read()
-    else:
-        content = memo_pdf(memo)
+    if memo.status == MemoStatus.APPROVED and not memo.final_pdf:
+        return render(request, "memos/pdf_pending.html", {"memo": memo}, status=202)
+    content = memo_file(memo)
     name = f"memo-{memo.document_number or memo.pk}.pdf".replace("/", "-").replace(" ", "")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, name)
