@@ -61,8 +61,9 @@ def _latest_revision(memo: Memo) -> MemoRevision | None:
     return memo.revisions.order_by("-number").first()
 
 
-def memo_context(memo: Memo) -> dict:
-    """Everything the PDF template prints, digits and dates already formatted."""
+def memo_context(memo: Memo, *, attachments: bool = True) -> dict:
+    """Everything the PDF template prints, digits and dates already formatted (without the attached
+    reports when ``attachments`` is False)."""
     thai_digits = memo.organization.thai_digits
     digits = "thai" if thai_digits else "arabic"
 
@@ -72,12 +73,13 @@ def memo_context(memo: Memo) -> dict:
 
     revision = _latest_revision(memo)
     source = revision or memo
+    fragments = []
     if revision is not None:
-        fragments = [Fragment(a.title, a.html) for a in revision.attachments.all()]
-        decisions = {x.step: x for x in revision.decisions.select_related("approver")}
+        if attachments:
+            fragments = [Fragment(a.title, a.html) for a in revision.attachments.all()]
+        decisions = {x.step: x for x in revision.decisions.all()}
     else:
-        fragments = []
-        for a in memo.attachments.all():
+        for a in memo.attachments.all() if attachments else ():
             spec = reports.spec_of(memo.organization_id, a.kind, a.fiscal_year, a.round_months, a.layout)
             try:
                 fragments.append(
@@ -136,9 +138,11 @@ def memo_context(memo: Memo) -> dict:
     }
 
 
-def memo_html(memo: Memo) -> str:
+def memo_html(memo: Memo, *, attachments: bool = True) -> str:
+    """The memo as HTML for WeasyPrint; ``attachments=False`` leaves the attached reports out (the
+    memo pages alone, e.g. for the benchmark)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string("memos/memo_pdf.html", memo_context(memo))
+        return render_to_string("memos/memo_pdf.html", memo_context(memo, attachments=attachments))
 
 
 def memo_pdf(memo: Memo) -> bytes:
