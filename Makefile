@@ -51,3 +51,4 @@ test: lint
 
 bench: setup
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_memos.py
