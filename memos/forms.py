@@ -43,6 +43,9 @@ class MemoCreateForm(forms.Form):
             organization=organization, is_active=True
         )
         self.fields["attachments"].choices = list(choices)
+        first_chain = self.fields["chain"].queryset.order_by("name").first()
+        if first_chain is not None:
+            self.fields["chain"].initial = first_chain.pk
 
     def specs(self) -> list[ReportSpec]:
         try:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.access import can_write, get_for_user, roles_of
-from assessments.models import Organization, Role
+from assessments.models import Membership, Organization, Role
 from ita_portal import thai
 
 from . import attachments as reports
@@ -113,7 +113,10 @@ def memo_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     year = _year(request)
     with services.document_language():
         choices = [(reports.key_of(s), reports.title(s)) for s in reports.available(org, year)]
-    form = MemoCreateForm(request.POST or None, organization=org, choices=choices)
+    own_unit = (
+        Membership.objects.filter(user=request.user, organization=org).values_list("unit", flat=True).first()
+    )
+    form = MemoCreateForm(request.POST or None, organization=org, choices=choices, initial={"unit": own_unit})
     if request.method == "POST" and form.is_valid():
         try:
             memo = services.memo_create(
