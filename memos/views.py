@@ -44,13 +44,19 @@ def _memo(request: HttpRequest, pk: int, *, write: bool = False) -> Memo:
     return get_for_user(qs, request.user, write=write, pk=pk)
 
 
-def _year(request: HttpRequest) -> int:
+def _years(org: Organization) -> list[int]:
+    """The years the organization has memos or assessments in, latest first."""
+    memo_years = Memo.objects.filter(organization=org).values_list("fiscal_year", flat=True)
+    assessed = org.assessments.values_list("fiscal_year", flat=True)
+    return sorted({*memo_years, *assessed}, reverse=True)
+
+
+def _year(request: HttpRequest, org: Organization) -> int:
+    """``?year=``, else the latest year with memos or an assessment, else the current fiscal year."""
     value = request.GET.get("year", "")
-    return (
-        int(value)
-        if value.isdigit() and 2500 <= int(value) <= 2799
-        else (thai.fiscal_year_of(timezone.localdate()))
-    )
+    if value.isdigit() and 2500 <= int(value) <= 2799:
+        return int(value)
+    return next(iter(_years(org)), thai.fiscal_year_of(timezone.localdate()))
 
 
 # --------------------------------------------------------------------------- lists
@@ -73,11 +79,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _list_context(request: HttpRequest, org: Organization) -> dict:
-    year = _year(request)
+    year = _year(request, org)
     memos = list(selectors.memos_for_user(request.user, org, year))
-    years = sorted(
-        {year, *Memo.objects.filter(organization=org).values_list("fiscal_year", flat=True)}, reverse=True
-    )
+    years = sorted({year, *_years(org)}, reverse=True)
     return {"org": org, "year": year, "years": years, "memos": memos}
 
 
@@ -110,7 +114,7 @@ def memo_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = _org(request, org_pk)
     if not can_write(request.user, org):
         raise PermissionDenied
-    year = _year(request)
+    year = _year(request, org)
     with services.document_language():
         choices = [(reports.key_of(s), reports.title(s)) for s in reports.available(org, year)]
     own_unit = (
