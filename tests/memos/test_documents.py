@@ -90,3 +90,43 @@ def test_draft_renders_on_request_with_arabic_digits_when_the_organization_says_
     assert _plain("(ร่าง)") in text
     assert "2565" in text
     assert "๒๕๖๕" not in text
+
+
+def test_memo_text_starts_at_the_3_cm_left_margin_and_ends_before_the_2_cm_right_one(approved, tmp_path):
+    path = tmp_path / "memo.pdf"
+    with approved.final_pdf.open("rb") as f:
+        path.write_bytes(f.read())
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    xs_min = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"', bbox)]
+    xs_max = [float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)]
+    cm = 72 / 2.54
+    assert abs(min(xs_min) - 3 * cm) < 2
+    assert max(xs_max) <= 595.28 - 2 * cm + 1
+
+
+def test_emblem_is_printed_when_the_organization_uploaded_one(memo, org_a, media, tmp_path):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 66), (200, 150, 0)).save(buffer, format="PNG")
+    org_a.emblem.save("garuda.png", ContentFile(buffer.getvalue()))
+    memo.refresh_from_db()
+    path = tmp_path / "memo.pdf"
+    path.write_bytes(memo_pdf(memo))
+    images = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, check=True
+    ).stdout.decode()
+    rows = images.splitlines()[2:]
+    assert len(rows) == 1 and rows[0].split()[3:5] == ["60", "66"]
+    org_a.emblem.delete()
+    memo.refresh_from_db()
+    path.write_bytes(memo_pdf(memo))
+    images = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, check=True
+    ).stdout.decode()
+    assert images.splitlines()[2:] == []
