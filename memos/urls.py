@@ -13,6 +13,7 @@ urlpatterns = [
     path("org/<int:org_pk>/chains/<int:chain_pk>/", views.chains, name="chain-edit"),
     path("<int:pk>/", views.memo_detail, name="detail"),
     path("<int:pk>/save/", views.memo_save, name="save"),
+    path("<int:pk>/attachments/", views.memo_attachments, name="attachments"),
     path("<int:pk>/submit/", views.memo_submit, name="submit"),
     path("<int:pk>/cancel/", views.memo_cancel, name="cancel"),
     path("<int:pk>/decide/", views.memo_decide, name="decide"),

@@ -182,6 +182,24 @@ def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def memo_attachments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the reports a draft carries (its text stays as the author wrote it)."""
+    memo = _memo(request, pk, write=True)
+    try:
+        specs = [reports.from_key(k, memo.organization_id) for k in request.POST.getlist("attachments")]
+        services.memo_update(memo=memo, attachments=specs, user=request.user)
+    except reports.ReportUnavailable as exc:
+        messages.error(request, exc.message_th)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The attached reports are changed."))
+    return redirect("memos:detail", pk=memo.pk)
+
+
+@login_required
+@require_POST
 def memo_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.memo_submit, _("The memo is submitted to the first approver."))
 
@@ -203,6 +221,7 @@ def memo_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, memo: Memo, decision_form: DecisionForm | None = None) -> dict:
+    can_edit = memo.editable and can_write(request.user, memo.organization_id)
     step = services.current_step(memo)
     my_turn = step is not None and step.user_id == request.user.pk
     if my_turn and decision_form is None:
@@ -215,17 +234,29 @@ def _detail_context(request: HttpRequest, memo: Memo, decision_form: DecisionFor
     return {
         "memo": memo,
         "org": memo.organization,
-        "can_edit": memo.editable and can_write(request.user, memo.organization_id),
+        "can_edit": can_edit,
         "can_cancel": memo.status in (MemoStatus.DRAFT, MemoStatus.RETURNED, MemoStatus.PENDING)
         and can_write(request.user, memo.organization_id),
         "text_form": MemoTextForm(instance=memo, auto_id="memo-%s"),
         "attachments": list(memo.attachments.all()),
+        "attachment_choices": _attachment_choices(memo) if can_edit else [],
         "steps": list(memo.chain.steps.select_related("user").order_by("order")),
         "current_step": step,
         "my_turn": my_turn,
         "decision_form": decision_form,
         "revisions": revisions,
     }
+
+
+def _attachment_choices(memo: Memo) -> list[tuple[str, str, bool]]:
+    """(key, title, attached) of every report of the memo's year that can be attached."""
+    current = {
+        reports.key_of(reports.spec_of(memo.organization_id, a.kind, a.fiscal_year, a.round_months, a.layout))
+        for a in memo.attachments.all()
+    }
+    with services.document_language():
+        specs = reports.available(memo.organization, memo.fiscal_year)
+        return [(reports.key_of(s), reports.title(s), reports.key_of(s) in current) for s in specs]
 
 
 @login_required

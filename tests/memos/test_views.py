@@ -183,3 +183,30 @@ def test_approved_memo_pdf_is_the_stored_file(client, officer, head, executive, 
     second = client.get(reverse("memos:pdf", args=[memo.pk])).content
     with memo.final_pdf.open("rb") as f:
         assert first == second == f.read()
+
+
+def test_draft_attachments_can_be_changed_and_need_one(client, officer, memo, org_a):
+    from memos.attachments import ReportSpec
+
+    login(client, officer)
+    url = reverse("memos:attachments", args=[memo.pk])
+    measures = key_of(ReportSpec("measures", org_a.pk, 2565))
+    client.post(
+        url, {"attachments": [measures, key_of(ReportSpec("progress", org_a.pk, 2565, round_months=6))]}
+    )
+    assert [a.kind for a in memo.attachments.all()] == ["measures", "progress"]
+    client.post(url, {})
+    assert [a.kind for a in memo.attachments.all()] == ["measures", "progress"]
+
+
+def test_attachments_of_a_submitted_memo_do_not_change(client, officer, memo, org_a):
+    from memos.attachments import ReportSpec
+
+    services.memo_submit(memo=memo, user=officer)
+    login(client, officer)
+    response = client.post(
+        reverse("memos:attachments", args=[memo.pk]),
+        {"attachments": [key_of(ReportSpec("measures", org_a.pk, 2565))]},
+    )
+    assert response.status_code == 302
+    assert [a.kind for a in memo.attachments.all()] == ["progress"]
