@@ -67,6 +67,7 @@ class YearResult:
     total: Decimal | None
     band: str
     indicators: Mapping[int, Decimal] = field(default_factory=dict)
+    tools: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -182,19 +183,25 @@ def tool_points(data: AnalysisInput, minimum: Decimal = STRENGTH_MIN) -> tuple[T
     return tuple(out)
 
 
-def comparison(data: AnalysisInput) -> tuple[tuple[int, ...], tuple[ComparisonRow, ...]]:
-    """The years on record (oldest first, this year last) and one row per indicator plus the total.
-
-    Indicators are matched by number: the 2562-2567 frameworks keep the ten indicators' numbers.
-    """
+def on_record(data: AnalysisInput) -> tuple[YearResult, ...]:
+    """The years on record, oldest first: earlier years, then the assessment's own."""
     this_year = YearResult(
         data.year,
         data.total,
         data.band,
         {i.number: i.score for i in data.indicators if i.score is not None},
+        {t.code: t.score for t in data.tools if t.score is not None},
     )
-    results = sorted([h for h in data.history if h.year < data.year], key=lambda h: h.year)
-    results.append(this_year)
+    earlier = sorted([h for h in data.history if h.year < data.year], key=lambda h: h.year)
+    return (*earlier, this_year)
+
+
+def comparison(data: AnalysisInput) -> tuple[tuple[int, ...], tuple[ComparisonRow, ...]]:
+    """The years on record (oldest first, this year last) and one row per indicator plus the total.
+
+    Indicators are matched by number: the 2562-2567 frameworks keep the ten indicators' numbers.
+    """
+    results = on_record(data)
     years = tuple(r.year for r in results)
 
     def change(scores: list[Decimal | None]) -> Decimal | None:
@@ -209,6 +216,12 @@ def comparison(data: AnalysisInput) -> tuple[tuple[int, ...], tuple[ComparisonRo
     totals = [r.total for r in results]
     rows.append(ComparisonRow(None, "", tuple(totals), change(totals)))
     return years, tuple(rows)
+
+
+def tool_series(data: AnalysisInput) -> tuple[tuple[str, tuple[Decimal | None, ...]], ...]:
+    """Each tool's score across the years on record (by tool code), for the year chart."""
+    results = on_record(data)
+    return tuple((t.code, tuple(r.tools.get(t.code) for r in results)) for t in data.tools)
 
 
 def analyse(

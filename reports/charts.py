@@ -65,6 +65,9 @@ def bar_chart(
         x = plot_x + plot_w * tick / 100
         body.append(_line(x, top, x, height - bottom, GRID, 0.4))
         body.append(_text(x, height - 4, tick, 7, "middle"))
+    if threshold is not None:  # under the bars: a bar's end stays readable where it crosses the line
+        x = plot_x + plot_w * float(threshold) / 100
+        body.append(_line(x, top, x, height - bottom, BAR_LOW, 0.8, "3 2"))
     for i, (label, value) in enumerate(bars):
         y = top + row * i
         body.append(_text(label_width, y + row * 0.68, label, 8, "end"))
@@ -78,9 +81,6 @@ def bar_chart(
             )
             tx = plot_x + w + 3
         body.append(_text(tx, y + row * 0.68, _fmt(value), 8))
-    if threshold is not None:
-        x = plot_x + plot_w * float(threshold) / 100
-        body.append(_line(x, top, x, height - bottom, BAR_LOW, 0.8, "3 2"))
     return _svg(width, height, body, title)
 
 
@@ -92,8 +92,9 @@ def year_chart(
     width: float = 453,
     height: float = 190,
 ) -> str:
-    """Lines across years, one per (name, scores by year); points labelled with their score, a legend
-    under the plot. Scores outside 0-100 are clipped; a missing score breaks the line."""
+    """Lines across years, one per (name, scores by year); the first line's points labelled, a legend
+    under the plot. The scale runs from the tens below the lowest score to 100; scores outside it are
+    clipped; a missing score breaks the line."""
     left, right, top = 30.0, 12.0, 10.0
     legend_rows = (len(series) + 2) // 3
     bottom = 22.0 + 12 * legend_rows
@@ -103,15 +104,20 @@ def year_chart(
     def x_of(i: int) -> float:
         return left + plot_w * (i + 0.5) / n
 
+    known = [float(v) for _name, values in series for v in values if v is not None]
+    # The scale starts at the tens below the lowest score (scores sit between 60 and 100): lines that
+    # differ by a few points stay apart.
+    low = max(0, min(80, int(min(known, default=0) - 5) // 10 * 10))
+
     def y_of(v: Decimal) -> float:
-        return top + plot_h * (1 - float(min(max(v, 0), 100)) / 100)
+        return top + plot_h * (1 - (float(min(max(v, low), 100)) - low) / (100 - low))
 
     def polyline(points: list[str], colour: str) -> str:
         return f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="1.2"/>'
 
     body = []
-    for tick in range(0, 101, 20):
-        y = top + plot_h * (1 - tick / 100)
+    for tick in range(low, 101, 10 if 100 - low <= 50 else 20):
+        y = y_of(Decimal(tick))
         body.append(_line(left, y, width - right, y, GRID, 0.4))
         body.append(_text(left - 4, y + 2.5, tick, 7, "end"))
     for i, year in enumerate(years):
@@ -127,7 +133,8 @@ def year_chart(
                 continue
             run.append(f"{x_of(i):.1f},{y_of(v):.1f}")
             body.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="2" fill="{colour}"/>')
-            body.append(_text(x_of(i), y_of(v) - 4, _fmt(v), 7, "middle", colour))
+            if s == 0:  # the first series (the total) carries its values; the table has the others
+                body.append(_text(x_of(i), y_of(v) - 4, _fmt(v), 7, "middle", colour))
         if len(run) > 1:
             body.append(polyline(run, colour))
         lx = left + (s % 3) * plot_w / 3

@@ -7,7 +7,8 @@ round or layout where the kind needs one). The memo (``memos``) and the pages an
 * ``report_title(spec)``: the Thai title;
 * ``render_fragment(spec, thai_digits=...)``: a self-contained HTML fragment (no ``<html>``; charts
   inline as SVG) meant for a document that extends ``reports/pdf_base.html``;
-* ``render_report_pdf(spec, thai_digits=...)``: the report alone as a PDF;
+* ``render_report_pdf(spec, thai_digits=...)``: the report alone as a PDF (``render_reports_pdf``:
+  several in one);
 * ``report_facts(spec)``: the facts a memo drafts its text from (keys in ``report_facts``);
 * ``available_reports(organization, year)``: what can be attached.
 
@@ -211,15 +212,21 @@ def _analysis_charts(a: analysis.Analysis) -> dict[str, str]:
     bars = [(f"{i.number}. {i.name}", i.score) for i in a.data.indicators]
     out = {"indicators": charts.bar_chart(bars, title=_("Score of each indicator"), threshold=a.strength_min)}
     if len(a.years) > 1:
-        total = a.comparison[-1].scores
-        out["years"] = charts.year_chart(a.years, [(_("Total"), total)], title=_("Total score by year"))
+        series = [(_("Total"), a.comparison[-1].scores), *analysis.tool_series(a.data)]
+        out["years"] = charts.year_chart(a.years, series, title=_("Scores by year"))
     return out
 
 
 def _fragment_context(spec: ReportSpec) -> dict[str, Any]:
     org = _organization(spec)
     assessment = _assessment(spec)
-    ctx: dict[str, Any] = {"spec": spec, "organization": org, "assessment": assessment, "title": _title(spec)}
+    ctx: dict[str, Any] = {
+        "spec": spec,
+        "organization": org,
+        "assessment": assessment,
+        "title": _title(spec),
+        "as_of": thai.format_date(timezone.localdate(), "long"),
+    }
     if spec.kind == "analysis":
         data = analysis_context(assessment)
         ctx.update(a=data.analysis, texts=data.texts, charts=_analysis_charts(data.analysis))
@@ -256,21 +263,33 @@ def render_fragment(spec: ReportSpec, *, thai_digits: bool) -> str:
     return thai_digits_html(html) if thai_digits else html
 
 
-def render_report_pdf(spec: ReportSpec, *, thai_digits: bool) -> bytes:
-    """The report alone as a PDF: ``reports/pdf_base.html`` around the fragment, titled, with the
-    organization as author."""
-    fragment = render_fragment(spec, thai_digits=thai_digits)
-    org = _organization(spec)
-    title = report_title(spec)
-    html = render_to_string(
+def report_document_html(specs: list[ReportSpec], *, thai_digits: bool) -> str:
+    """Reports one after another as one complete HTML document (``reports/pdf_base.html``), each
+    from a new page; titled by the first report, with the organization as author."""
+    if not specs:
+        raise ValueError("no report to render")
+    fragments = [render_fragment(spec, thai_digits=thai_digits) for spec in specs]
+    org = _organization(specs[0])
+    title = report_title(specs[0])
+    return render_to_string(
         "reports/report_pdf.html",
         {
-            "fragment": fragment,
+            "fragments": fragments,
             "title": thai_digits_html(title) if thai_digits else title,
             "author": org.name,
         },
     )
-    return html_to_pdf(html)
+
+
+def render_report_pdf(spec: ReportSpec, *, thai_digits: bool) -> bytes:
+    """The report alone as a PDF: ``reports/pdf_base.html`` around the fragment, titled, with the
+    organization as author."""
+    return html_to_pdf(report_document_html([spec], thai_digits=thai_digits))
+
+
+def render_reports_pdf(specs: list[ReportSpec], *, thai_digits: bool) -> bytes:
+    """Several reports in one PDF (e.g. the analysis and the measures plan, the evidence of O42)."""
+    return html_to_pdf(report_document_html(specs, thai_digits=thai_digits))
 
 
 # --------------------------------------------------------------------------- facts

@@ -36,16 +36,19 @@ def history_of(assessment: Assessment) -> tuple[pure.YearResult, ...]:
         "published_total",
         "published_band",
     ):
-        indicators = {
-            int(n): Decimal(v)
-            for n, v in (a.computed_result or {}).get("indicators", {}).items()
-            if v is not None
+        computed = a.computed_result or {}
+        indicators = {int(n): Decimal(v) for n, v in computed.get("indicators", {}).items() if v is not None}
+        tools = {
+            code: Decimal(t["score"])
+            for code, t in computed.get("tools", {}).items()
+            if t.get("score") is not None
         }
+        tools = tools or {code: Decimal(str(v)) for code, v in (a.published_tool_scores or {}).items() if v}
         total = a.computed_total if a.computed_total is not None else a.published_total
         band = a.computed_band or a.published_band
         if total is None and not indicators:
             continue
-        out.append(pure.YearResult(a.fiscal_year, total, band, indicators))
+        out.append(pure.YearResult(a.fiscal_year, total, band, indicators, tools))
     return tuple(out)
 
 

@@ -85,7 +85,7 @@ def _page(request: HttpRequest, assessment: Assessment, spec: documents.ReportSp
         ],
         **extra,
     }
-    return render(request, "reports/page.html", context, status=404 if "unavailable" in extra else 200)
+    return render(request, "reports/page.html", context)
 
 
 def _pdf(assessment: Assessment, spec: documents.ReportSpec) -> HttpResponse:

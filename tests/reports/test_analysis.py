@@ -125,3 +125,10 @@ def test_band_rows_are_ranges_highest_first():
         ("B", D("75.00"), D("84.99")),
         ("F", D("0"), D("74.99")),
     ]
+
+
+def test_tool_series_follow_the_years_on_record():
+    tools = (a.ToolScore("IIT", "IIT", D(30), (1,), D("80.89")), a.ToolScore("OIT", "OIT", D(40), (9,), None))
+    history = (a.YearResult(2564, D("80.00"), "B", {}, {"IIT": D("70.00"), "OIT": D("90.00")}),)
+    data_ = a.AnalysisInput("อบต.ทดสอบ", 2565, tools, (ind(1, "80.89"), ind(9, None, "OIT")), history=history)
+    assert a.tool_series(data_) == (("IIT", (D("70.00"), D("80.89"))), ("OIT", (D("90.00"), None)))

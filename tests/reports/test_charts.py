@@ -43,3 +43,9 @@ def test_year_chart_breaks_a_line_at_a_missing_year():
     assert [len(p.get("points").split()) for p in lines] == [2, 4]
     assert len(root.findall(f"{SVG}circle")) == 7
     assert {"2562", "2565", "87.86", "รวม", "IIT"} <= {t.text for t in root.findall(f"{SVG}text")}
+
+
+def test_year_chart_scale_starts_below_the_lowest_score():
+    svg = charts.year_chart([2564, 2565], [("รวม", [D("72.40"), D("87.86")])], title="รายปี")
+    ticks = [t.text for t in ET.fromstring(svg).findall(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert ticks == ["60", "70", "80", "90", "100"]

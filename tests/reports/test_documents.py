@@ -4,6 +4,7 @@ the PDFs read back with poppler (text, fonts, metadata, page size)."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -174,6 +175,7 @@ def test_analysis_pdf_reads_back_title_total_and_band(full_assessment, pdf_of):
 def test_pdf_metadata_fonts_and_page_size(planned, pdf_of):
     for s, pages in (
         (spec(planned, "analysis"), "A4"),
+        (spec(planned, "measures", layout="by-item"), "landscape"),
         (spec(planned, "progress", round_months=6), "landscape"),
     ):
         path = pdf_of(s)
@@ -222,3 +224,20 @@ def test_a_long_plan_repeats_the_table_header_on_every_page(planned, officer, pd
         )
         expected = "" if number == 1 else plain(f"- {documents.thai_digits_html(str(number))} -")
         assert plain(header) == expected
+
+
+@pytest.mark.parametrize("year", [2563, 2564, 2565, 2566, 2567, 2568, 2569])
+def test_analysis_renders_for_every_shipped_framework(frameworks, org_a, officer, year):
+    from assessments import services as assessment_services
+
+    a = assessment_services.assessment_create(organization=org_a, fiscal_year=year, user=officer)
+    numbers = list(a.framework.indicators.values_list("number", flat=True))
+    assessment_services.indicator_scores_set(
+        assessment=a, scores={n: Decimal("90.00") - n for n in numbers}, user=officer
+    )
+    a.refresh_from_db()
+    html = documents.render_fragment(spec(a, "analysis"), thai_digits=False)
+    facts = documents.report_facts(spec(a, "analysis"))
+    assert facts["complete"] is True and facts["band"] == a.computed_band
+    assert f"ในภาพรวมได้ {a.computed_total} คะแนน ผลการประเมินระดับ {a.computed_band}" in html
+    assert len(facts["strengths"]) == len([n for n in numbers if 90 - n >= 85])

@@ -7,6 +7,8 @@ import io
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -69,11 +71,12 @@ def test_anonymous_users_are_sent_to_login(client, planned):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_unknown_round_answers_404_and_missing_plan_a_friendly_page(client, officer, full_assessment):
+def test_unknown_round_answers_404_and_a_year_without_plan_an_empty_state(client, officer, full_assessment):
     client.force_login(officer)
     assert client.get(f"/reports/{full_assessment.pk}/progress/5/").status_code == 404
     response = client.get(urls(full_assessment)["measures"])
-    assert response.status_code == 404
+    assert response.status_code == 200  # an empty state, with the way to the measures
+    assert reverse("measures:list", args=[full_assessment.pk]) in response.content.decode()
     assert "ปีงบประมาณ 2565 ยังไม่มีมาตรการ" in response.content.decode()
     assert client.get(urls(full_assessment)["measures-pdf"]).status_code == 404
 
@@ -177,3 +180,18 @@ def test_redraft_asks_first_then_drops_the_officers_text(client, officer, full_a
         LogEntry.Action.UPDATE,
     ]
     assert entries.order_by("pk").last().additional_data["assessment"] == full_assessment.pk
+
+
+def test_report_pages_read_a_fixed_number_of_queries_however_many_measures(client, officer, planned):
+    client.force_login(officer)
+    counts = []
+    for extra in (0, 10):
+        for n in range(extra):
+            measure_services.measure_create(
+                assessment=planned, title=f"มาตรการ {n}", rounds=[6, 12], user=officer
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            for name in ("measures", "progress"):
+                assert client.get(urls(planned)[name]).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
