@@ -210,3 +210,22 @@ def test_attachments_of_a_submitted_memo_do_not_change(client, officer, memo, or
     )
     assert response.status_code == 302
     assert [a.kind for a in memo.attachments.all()] == ["progress"]
+
+
+@pytest.mark.parametrize("name", ["memos:save", "memos:submit", "memos:cancel", "memos:attachments"])
+def test_writes_are_403_for_an_executive_and_404_for_an_outsider(client, memo, executive, outsider, name):
+    url = reverse(name, args=[memo.pk])
+    assert login(client, executive).post(url, {"facts": "x"}).status_code == 403
+    client.logout()
+    assert login(client, outsider).post(url, {"facts": "x"}).status_code == 404
+    memo.refresh_from_db()
+    assert memo.status == MemoStatus.DRAFT and memo.facts != "x"
+
+
+def test_decide_is_404_for_an_outsider(client, memo, officer, outsider):
+    services.memo_submit(memo=memo, user=officer)
+    response = login(client, outsider).post(
+        reverse("memos:decide", args=[memo.pk]), {"step": 1, "revision": 1, "kind": "approve"}
+    )
+    assert response.status_code == 404
+    assert Decision.objects.count() == 0
