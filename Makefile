@@ -52,3 +52,5 @@ test: lint
 bench: setup
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_overview.py
+	$(PY) scripts/bench_memos.py
+	$(PY) scripts/bench_reports.py

@@ -56,6 +56,8 @@ USERS = [
     ("demo-executive", 0, Role.EXECUTIVE, 0, "สมชาย", "รักงาน", "ปลัดเทศบาลตำบลหนองบัวงาม"),
     ("demo-admin", 0, Role.ADMIN, 0, "วันดี", "มีระเบียบ", "นักวิชาการคอมพิวเตอร์ปฏิบัติการ"),
     ("demo-outsider", 1, Role.OFFICER, 0, "มานะ", "อดทน", "นักจัดการงานทั่วไปปฏิบัติการ"),
+    ("demo-head", 0, Role.EXECUTIVE, 0, "จิตรา", "ศรีสุข", "หัวหน้าสำนักปลัดเทศบาล"),
+    ("demo-mayor", 0, Role.EXECUTIVE, 0, "อานนท์", "บุญมา", "นายกเทศมนตรีตำบลหนองบัวงาม"),
 ]
 
 # Site staff: opens /admin/ and the framework editor; a member of no organization.
@@ -156,4 +158,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from measures.demo import seed_demo_measures  # measures builds on assessments: imported late
 
     seed_demo_measures(orgs[0], Assessment.objects.get(organization=orgs[0], fiscal_year=2565), officer)
+    from memos.demo import seed_demo_memos  # memos build on measures: imported late
+
+    seed_demo_memos(orgs[0])
     return logins

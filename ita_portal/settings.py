@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "assessments",
     "measures",
     "reports",
+    "memos",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ita_portal.context_processors.navigation",
                 "measures.context_processors.reminders",
+                "memos.context_processors.inbox",
             ],
         },
     }

@@ -20,5 +20,6 @@ urlpatterns = [
     path("overview/", include("assessments.overview_urls")),
     path("measures/work/", include("measures.progress_urls")),
     path("reports/", include("reports.urls")),
+    path("memos/", include("memos.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -53,6 +53,15 @@ class Organization(models.Model):
         help_text=_("Periods of measures are written with Thai digits (๖๔) instead of Arabic digits (64)."),
     )
 
+    emblem = models.ImageField(
+        _("emblem"),
+        upload_to="emblems/",
+        blank=True,
+        help_text=_(
+            "Printed 1.5 cm high at the top left of memos (e.g. the Garuda emblem); none is shipped."
+        ),
+    )
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:

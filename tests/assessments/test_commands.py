@@ -342,7 +342,7 @@ def test_seed_demo_is_refused_when_debug_is_off(db, settings, capsys):
     assert not get_user_model().objects.filter(username="demo-officer").exists()
 
 
-def test_seed_demo_creates_the_demo_cast_and_is_idempotent(db, settings):
+def test_seed_demo_creates_the_demo_cast_and_is_idempotent(db, settings, media):
     settings.DEBUG = False
     out = run("seed_demo", "--force")
     run("seed_demo", "--force")
@@ -354,6 +354,8 @@ def test_seed_demo_creates_the_demo_cast_and_is_idempotent(db, settings):
         "demo-executive": "executive",
         "demo-admin": "admin",
         "demo-outsider": "officer",
+        "demo-head": "executive",
+        "demo-mayor": "executive",
     }
     officer = get_user_model().objects.get(username="demo-officer")
     assert officer.check_password("demo1234")

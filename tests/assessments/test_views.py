@@ -70,8 +70,9 @@ def test_list_shows_only_own_organizations(client, officer, assessment, assessme
 def test_list_query_count_is_flat(client, django_assert_num_queries, officer, org_a, frameworks):
     client.force_login(officer)
     services.assessment_create(organization=org_a, fiscal_year=2565, user=officer)
-    # 8 for the page, + 1 for the top bar's reminder badge, + 1 for the panel of the user's due rounds.
-    with django_assert_num_queries(10) as one:
+    # 8 for the page, + 1 for the top bar's reminder badge, + 1 for the panel of the user's due rounds,
+    # + 1 for the top bar's memo inbox badge.
+    with django_assert_num_queries(11) as one:
         client.get(reverse("assessments:list"))
     services.assessment_create(organization=org_a, fiscal_year=2566, user=officer)
     with django_assert_num_queries(len(one.captured_queries)):

@@ -13,8 +13,9 @@ from assessments.demo import DEMO_PASSWORD, seed_demo
 class Command(BaseCommand):
     help = (
         "Create the demo data set: two organizations with units, users demo-officer, demo-executive, "
-        "demo-admin (first organization), demo-outsider (second) and the site staff user demo-staff, "
-        "password demo1234, and a filled-in 2565 assessment. Refused when DEBUG is off unless --force."
+        "demo-admin, demo-head, demo-mayor (first organization), demo-outsider (second) and the site staff "
+        "user demo-staff, password demo1234, a filled-in 2565 assessment with measures, and a memo "
+        "approved by demo-head, demo-executive and demo-mayor. Refused when DEBUG is off unless --force."
     )
 
     def add_arguments(self, parser) -> None:

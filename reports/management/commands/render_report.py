@@ -6,8 +6,9 @@ organization's digits (Thai by default). Bad input (unknown organization or year
 that does not exist, a report without its data, a file that cannot be written) ends with exit status 2
 and one Thai line on stderr, never a traceback.
 
-``--kind memo`` (with ``--memo ID``) belongs to the memos app; until it is installed the command
-answers that memos are not available.
+``--kind memo`` renders a memo of the memos app (``--memo ID``, else the organization's latest memo of
+the year): an approved memo's stored final PDF (the same bytes as its download), any other memo as a
+draft rendered now.
 """
 
 from __future__ import annotations
@@ -60,6 +61,26 @@ def parse_layout(value: str | None) -> str | None:
     return value
 
 
+def find_memo(organization, fiscal_year: int, value: str | None):
+    """``--memo ID`` of the organization, or its latest memo of the year."""
+    from memos.models import Memo
+
+    memos = Memo.objects.filter(organization=organization).select_related("organization", "unit", "chain")
+    if value is not None:
+        found = memos.filter(pk=int(value)).first() if value.strip().isdigit() else None
+        if found is None:
+            raise InputError(
+                _("--memo: the organization has no memo %(value)s") % {"value": printable(value, 20)}
+            )
+        return found
+    found = memos.filter(fiscal_year=fiscal_year).order_by("-created_at", "-pk").first()
+    if found is None:
+        raise InputError(
+            _("--kind memo: the organization has no memo in fiscal year %(year)s") % {"year": fiscal_year}
+        )
+    return found
+
+
 class Command(ThaiUsageCommand, OneLineCommand):
     help = (
         "Render a report (analysis, measures plan, progress of a round) to a PDF file, the same file as the "
@@ -85,9 +106,12 @@ class Command(ThaiUsageCommand, OneLineCommand):
                 fiscal_year = parse_year(year)
                 organization = find_organization(org)
                 if kind == "memo":
-                    # TODO(memos): render the memo (--memo ID, else the latest of the year) once the
-                    # memos app is merged; it owns the memo's PDF.
-                    raise InputError(_("--kind memo: memos are not available in this installation yet"))
+                    from memos.documents import memo_file  # memos build on reports: imported late
+
+                    found = find_memo(organization, fiscal_year, memo)
+                    path = write_out(out, memo_file(found))
+                    self.stdout.write(f"{path}: {found}")
+                    return
                 spec = documents.ReportSpec(
                     kind,
                     organization.pk,
