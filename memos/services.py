@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.access import SystemActor, require_write, roles_of
-from assessments.models import Membership, Organization, Role, Unit
+from assessments.models import Assessment, Membership, Organization, Role, Unit
 from assessments.services import UNSET
 from measures.models import ProgressReport
 from measures.services import progress_report_lock
@@ -36,6 +36,7 @@ from .attachments import ReportSpec, ReportUnavailable
 from .models import (
     ApprovalChain,
     ApprovalStep,
+    AttachmentKind,
     Decision,
     DecisionKind,
     DocumentCounter,
@@ -295,6 +296,10 @@ def format_document_number(unit_code: str, number: int) -> str:
 
 def _freeze(memo: Memo, revision: MemoRevision) -> None:
     thai_digits = memo.organization.thai_digits
+    years = [a.fiscal_year for a in memo.attachments.all() if a.kind == AttachmentKind.ANALYSIS]
+    if years:  # the narrative's writers lock the assessment: the text frozen here is the text kept
+        assessments = Assessment.objects.select_for_update().filter(organization_id=memo.organization_id)
+        list(assessments.filter(fiscal_year__in=years).order_by("pk").values_list("pk", flat=True))
     for order, attachment in enumerate(memo.attachments.all()):
         spec = reports.spec_of(
             memo.organization_id,

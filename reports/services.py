@@ -22,8 +22,34 @@ from .models import SECTIONS, AnalysisNarrative
 SECTION_MAX = 10_000
 
 
+def carrying_memo(assessment: Assessment) -> Any:
+    """The memo awaiting approval or approved that carries this assessment's analysis, if any: its
+    text was frozen when the memo was submitted, so the narrative may no longer change."""
+    from memos.models import AttachmentKind, Memo, MemoStatus  # memos builds on reports
+
+    return (
+        Memo.objects.filter(
+            organization_id=assessment.organization_id,
+            status__in=[MemoStatus.PENDING, MemoStatus.APPROVED],
+            attachments__kind=AttachmentKind.ANALYSIS,
+            attachments__fiscal_year=assessment.fiscal_year,
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+
+
 def _narrative_locked(assessment: Assessment) -> AnalysisNarrative:
     locked = _assessment_locked(assessment)
+    memo = carrying_memo(locked)
+    if memo is not None:
+        raise ValidationError(
+            _(
+                "The analysis is attached to memo %(number)s, which is awaiting approval or approved: "
+                "its text can no longer change."
+            )
+            % {"number": memo.document_number or memo.subject}
+        )
     narrative, _created = AnalysisNarrative.objects.get_or_create(
         assessment=locked, defaults={"organization_id": locked.organization_id}
     )

@@ -138,11 +138,9 @@ def narrative_edit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         assessment = _assessment(request, assessment_pk, write=True)
         data = documents.analysis_context(assessment)
         form = NarrativeForm(initial=data.texts, auto_id="narrative-%s")
-        return render(
-            request,
-            "reports/narrative.html",
-            {"assessment": assessment, "form": form, "edited": data.edited, "sections": SECTIONS},
-        )
+        context = {"assessment": assessment, "form": form, "edited": data.edited, "sections": SECTIONS}
+        context["memo"] = services.carrying_memo(assessment)
+        return render(request, "reports/narrative.html", context)
     assessment = _assessment(request, assessment_pk, write=True)
     form = NarrativeForm(request.POST, auto_id="narrative-%s")
     form.is_valid()
@@ -155,8 +153,12 @@ def narrative_edit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         try:
             services.narrative_save(assessment=assessment, texts=texts, user=request.user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in SECTIONS else None, errors)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in SECTIONS else None, errors)
+            else:  # the whole text is locked (a memo carries it): every section sent says so
+                for field in texts:
+                    form.add_error(field, exc.messages)
     if request.headers.get("HX-Request"):
         return render(request, "reports/_narrative_saved.html", {"fields": form.carried(request.POST)})
     if form.errors:
@@ -174,7 +176,11 @@ def narrative_redraft(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = _assessment(request, assessment_pk, write=True)
     if request.method == "GET":
         return render(request, "reports/redraft_confirm.html", {"assessment": assessment})
-    services.narrative_redraft(assessment=assessment, user=request.user)
+    try:
+        services.narrative_redraft(assessment=assessment, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:narrative", assessment_pk=assessment.pk)
     messages.success(request, _("Every section is drafted from the data again."))
     return redirect("reports:narrative", assessment_pk=assessment.pk)
 
