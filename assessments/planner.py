@@ -255,6 +255,18 @@ def planning_inputs(framework: Framework, inputs: ScoreInputs) -> tuple[ScoreInp
     return replace(inputs, oit_items=oit), tuple(entered_only)
 
 
+def current_result(framework: Framework, inputs: ScoreInputs) -> ScoreResult:
+    """The planner's current result: undecided items of item-grain indicators counted as not passed."""
+    return score(framework, planning_inputs(framework, inputs)[0])
+
+
+def plan_for(framework: Framework, inputs: ScoreInputs, target_text: str) -> Plan:
+    """Read the target (``next`` against the planner's current total) and plan; TargetError if bad."""
+    return plan(
+        framework, inputs, resolve_target(framework, target_text, current_result(framework, inputs).total)
+    )
+
+
 def _candidates(framework: Framework, inputs: ScoreInputs, planned: ScoreInputs, result: ScoreResult):
     gains = item_gains(framework)
     order = {code: n for n, code in enumerate(c for ind in framework.indicators for c in ind.all_items)}
