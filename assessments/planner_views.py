@@ -58,10 +58,21 @@ def planner_page(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": problems,
         "can_write": can_write(request.user, assessment.organization_id),
         "custom": CUSTOM,
+        "target_query": _target_query(page),
     }
     if request.method == "POST" and is_htmx(request):
         return render(request, "assessments/_planner_what_if.html", context)
     return render(request, "assessments/planner.html", context, status=400 if page.error else 200)
+
+
+def _target_query(page: planner_selectors.PlannerPage) -> str:
+    """The query string that opens this plan again (the export link, after a what-if too)."""
+    query = QueryDict(mutable=True)
+    if page.is_number:
+        query["target"], query["number"] = CUSTOM, page.target_text
+    else:
+        query["target"] = page.target_text
+    return query.urlencode()
 
 
 @login_required

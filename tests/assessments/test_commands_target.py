@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tests.assessments.test_commands import SRIKHAM, assert_refused, command
 
@@ -20,7 +23,7 @@ DATA = {
 def plan_of(tmp_path, capsys, data, target) -> tuple[int, dict | None, str]:
     path = tmp_path / "input.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    code, out, err = command(capsys, "ita_score", str(path), "--target", target)
+    code, out, err = command(capsys, "ita_score", str(path), f"--target={target}")
     return code, (json.loads(out) if out else None), err
 
 
@@ -121,3 +124,31 @@ def test_bad_target_exits_2_with_one_thai_line(frameworks, tmp_path, capsys, tar
 def test_next_with_an_incomplete_total_is_refused(frameworks, tmp_path, capsys):
     code, out, err = plan_of(tmp_path, capsys, {"framework": 2565}, "next")
     assert_refused(code, "" if out is None else "x", err, "--target")
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(target=st.text(max_size=12) | st.decimals(allow_nan=True, allow_infinity=True).map(str))
+def test_any_target_gives_a_plan_or_one_line(frameworks, tmp_path, capsys, target):
+    if "\x00" in target:
+        return  # not passable on a real command line
+    code, out, err = plan_of(tmp_path, capsys, DATA, target)
+    if code == 0:
+        assert set(out["plan"]) == {
+            "target",
+            "current_total",
+            "reachable_with_items",
+            "items",
+            "total_with_items",
+            "survey_points_needed",
+        }
+    else:
+        assert_refused(code, "" if out is None else "x", err, "--target")
+
+
+def test_target_without_a_value_is_one_thai_line(frameworks, tmp_path, capsys):
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps(DATA), encoding="utf-8")
+    code, out, err = command(capsys, "ita_score", str(path), "--target")
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in err), err

@@ -11,10 +11,10 @@ import re
 import sys
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from assessments import planner, scoring, selectors
+from assessments.command_input import ThaiUsageCommand
 from assessments.json_input import (
     JsonInputError,
     as_decimal,
@@ -122,7 +122,7 @@ def check_codes(framework: scoring.Framework, inputs: scoring.ScoreInputs) -> No
             raise _not_in(place("tool_scores", code), framework)
 
 
-class Command(BaseCommand):
+class Command(ThaiUsageCommand):
     help = (
         "Score ITA results from INPUT.json ('-' for standard input; UTF-8, at most 1 MiB) holding "
         "'framework' (fiscal year) and any of indicator_scores {\"1\": 88.81}, question_scores "
