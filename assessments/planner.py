@@ -227,8 +227,9 @@ def resolve_target(framework: Framework, text: str, current_total: Exact | None 
 
 
 def target_choices(framework: Framework) -> list[str]:
-    """What the target picker offers: next, pass (when the year has one) and every band label."""
-    labels = [label for _, label in sorted(_band_minimums(framework), reverse=True)]
+    """What the target picker offers: next, pass (when the year has one) and every band label but
+    the lowest one from 0 (always met; it can still be typed)."""
+    labels = [label for minimum, label in sorted(_band_minimums(framework), reverse=True) if minimum > 0]
     has_pass = framework.pass_mark is not None or any(b.passed for b in framework.bands)
     return [TARGET_NEXT, *([TARGET_PASS] if has_pass else []), *labels]
 

@@ -196,7 +196,8 @@ def test_pass_fail_year_targets():
     assert planner.resolve_target(fw, "pass") == planner.Target(Decimal("85.00"))
     assert planner.resolve_target(fw, "ผ่าน") == planner.Target(Decimal("85.00"), "ผ่าน")
     assert planner.resolve_target(fw, "next", Fraction(60)) == planner.Target(Decimal("85.00"), "ผ่าน")
-    assert planner.target_choices(fw) == ["next", "pass", "ผ่าน", "ไม่ผ่าน"]
+    assert planner.target_choices(fw) == ["next", "pass", "ผ่าน"]
+    assert planner.target_choices(framework(2565)) == ["next", "pass", "AA", "A", "B", "C", "D", "E"]
     with pytest.raises(planner.TargetError) as info:
         planner.resolve_target(fw, "AA")
     assert info.value.kind == planner.TargetError.NOT_A_TARGET
