@@ -368,3 +368,70 @@ def overview_workbook(year: int, rows: list) -> bytes:
     ]
     _table(ws, 1, headers, table, [8, 40, 24, 16, 16, 10, 12, 14, 10], cell_style=len(table) <= 1000)
     return _workbook_bytes(wb)
+
+
+def planner_workbook(page) -> bytes:
+    """The gap-to-target planner (``planner_selectors.PlannerPage``): the target and outcome above
+    the table of failed and undecided O-items with their gains and the running total, then a sheet
+    with the gain of one point in each survey indicator."""
+    from .planner_selectors import indicator_rows, item_rows, target_label  # reads, no cycle
+
+    plan = page.plan
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Plan")
+    assessment = page.assessment
+    title = _("Gap-to-target plan")
+    _put(ws, 1, 1, f"{title} · {assessment.organization.name} · ITA {assessment.fiscal_year}").font = Font(
+        bold=True, size=14
+    )
+    facts: list[tuple[str, object]] = [
+        (_("Target"), target_label(plan.target)),
+        (_("Current total"), _number(plan.current_total)),
+        (_("Total with the proposed O-items"), _number(plan.total_with_items)),
+        (
+            _("O-items alone reach the target"),
+            "" if plan.reachable_with_items is None else (_("Yes") if plan.reachable_with_items else _("No")),
+        ),
+        (_("Points the surveys must still bring"), plan.survey_points_needed),
+    ]
+    for offset, (label, value) in enumerate(facts, start=2):
+        _put(ws, offset, 1, label).font = Font(bold=True)
+        _put(ws, offset, 2, value)
+    header = len(facts) + 3
+    rows: list[Row] = [
+        [
+            r["code"],
+            r["name"],
+            r["sub_indicator"],
+            r["status"],
+            Decimal(r["gain"]),
+            None if r["running_total"] is None else Decimal(r["running_total"]),
+            _("Proposed") if r["proposed"] else "",
+        ]
+        for r in item_rows(page)
+    ]
+    headers = [
+        _("O-item"),
+        _("Name"),
+        _("Sub-indicator"),
+        _("Status"),
+        _("Gain to the total"),
+        _("Total after this row and those above"),
+        _("Proposal"),
+    ]
+    _table(ws, header, headers, rows, [10, 60, 14, 18, 14, 18, 12])
+    points = wb.create_sheet(_("Indicator points"))
+    point_rows: list[Row] = [
+        [
+            r["tool"],
+            r["number"],
+            r["name"],
+            None if r["score"] is None else Decimal(r["score"]),
+            Decimal(r["gain"]),
+        ]
+        for r in indicator_rows(page)
+    ]
+    point_headers = [_("Tool"), _("Indicator"), _("Name"), _("Score"), _("Gain of one point")]
+    _table(points, 1, point_headers, point_rows, [8, 10, 50, 12, 16])
+    return _workbook_bytes(wb)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import itas_views, mapping_views, readiness_views, views
+from . import itas_views, mapping_views, planner_views, readiness_views, views
 
 app_name = "assessments"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("<int:pk>/oit-mark-passed/", views.disclosures_mark_passed, name="disclosures-mark-passed"),
     path("<int:pk>/published/", views.published_update, name="published-update"),
     path("<int:pk>/export.xlsx", views.assessment_export, name="export"),
+    path("<int:pk>/planner/", planner_views.planner_page, name="planner"),
+    path("<int:pk>/planner/export.xlsx", planner_views.planner_export, name="planner-export"),
     path("<int:pk>/readiness/", readiness_views.readiness_board, name="readiness"),
     path("<int:pk>/readiness/check-all/", readiness_views.readiness_check_all, name="readiness-check-all"),
     path("<int:pk>/readiness/export.xlsx", readiness_views.readiness_export, name="readiness-export"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import carry_views, comment_views, import_views, views
+from . import carry_views, comment_views, import_views, planner_views, views
 
 app_name = "measures"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:assessment_pk>/timeline/", views.measure_timeline, name="timeline"),
     path("<int:assessment_pk>/export.xlsx", views.measure_export, name="export"),
     path("<int:assessment_pk>/new/", views.measure_create, name="create"),
+    path("<int:assessment_pk>/from-planner/", planner_views.measures_from_planner, name="from-planner"),
     path("<int:assessment_pk>/carry/", carry_views.carry, name="carry"),
     path("<int:assessment_pk>/import/", import_views.import_upload, name="import"),
     path("<int:assessment_pk>/import/confirm/", import_views.import_confirm, name="import_confirm"),

@@ -9,7 +9,8 @@ Every service checks the role again (``require_write``), validates everything be
 changes only the fields it is given (``UNSET``) and answers in Thai through gettext.
 
 The package: ``measures`` (the plan: measures, rounds, due dates), ``progress`` (report versions and
-evidence), ``templates`` (measures from the template library), ``_common`` (the measure lock and file
+evidence), ``templates`` (measures from the template library), ``items`` (draft measures for
+chosen O-items, from the gap-to-target planner), ``_common`` (the measure lock and file
 clean-up both sides use). Everything is re-exported here, so ``from measures import services`` and
 ``services.measure_create(...)`` stay the way to call them.
 """
@@ -17,6 +18,7 @@ clean-up both sides use). Everything is re-exported here, so ``from measures imp
 from assessments.services import UNSET
 
 from ._common import _delete_files_later, _measure_locked
+from .items import ItemsResult, measures_for_items
 from .measures import (
     MAX_STEPS,
     MEASURE_FIELDS,
@@ -50,6 +52,7 @@ __all__ = [
     "UNIT_KIND_NAMES",
     "UNSET",
     "URL_MAX",
+    "ItemsResult",
     "TemplatesResult",
     "Unmapped",
     "_delete_files_later",
@@ -61,6 +64,7 @@ __all__ = [
     "measure_delete",
     "measure_rounds_set",
     "measure_update",
+    "measures_for_items",
     "measures_from_templates",
     "progress_report_lock",
     "progress_report_save",

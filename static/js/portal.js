@@ -17,6 +17,12 @@
     }
   }, true);
 
+  // Print buttons: <button data-print>.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (button) { window.print(); }
+  });
+
   /* ---------------------------------------------------------------- autosave: nothing typed is lost
    * Each [data-autosave] field posts only its own value (hx-params) through htmx. Here we keep track
    * of what is typed but not yet sent (pending), what is on its way (inflight) and what the server

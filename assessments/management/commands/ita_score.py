@@ -11,10 +11,10 @@ import re
 import sys
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from assessments import scoring, selectors
+from assessments import planner, scoring, selectors
+from assessments.command_input import ThaiUsageCommand
 from assessments.json_input import (
     JsonInputError,
     as_decimal,
@@ -26,6 +26,7 @@ from assessments.json_input import (
     read_stream,
     shown,
 )
+from assessments.planner_selectors import target_problem
 
 KNOWN_KEYS = {"framework", "indicator_scores", "question_scores", "oit_items", "tool_scores"}
 MAX_DECIMAL_PLACES = 20  # any score copied from a spreadsheet fits; 1e-999999 does not
@@ -121,18 +122,26 @@ def check_codes(framework: scoring.Framework, inputs: scoring.ScoreInputs) -> No
             raise _not_in(place("tool_scores", code), framework)
 
 
-class Command(BaseCommand):
+class Command(ThaiUsageCommand):
     help = (
         "Score ITA results from INPUT.json ('-' for standard input; UTF-8, at most 1 MiB) holding "
         "'framework' (fiscal year) and any of indicator_scores {\"1\": 88.81}, question_scores "
         '{"i1": 87.5}, oit_items {"O1": true}, tool_scores {"IIT": 80.89}. Prints the result as JSON; '
-        "bad input (including a key given twice) exits with status 2 and one line naming the field."
+        "bad input (including a key given twice) exits with status 2 and one line naming the field. "
+        "--target 85 (a number, a band label such as A or AA, pass or next) adds the gap-to-target "
+        "plan: the fewest failed or undecided O-items that reach it, or the points the surveys must "
+        "still bring."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("input", help="input JSON file, or - for standard input")
+        parser.add_argument(
+            "--target",
+            help="plan to reach this total: a number 0-100 (two decimals at most), a band label of the "
+            "year (AA, A, ... or ผ่าน), pass or next",
+        )
 
-    def handle(self, *args, input, **options) -> None:
+    def handle(self, *args, input, target=None, **options) -> None:
         try:
             raw = read_stream(sys.stdin) if input == "-" else read_file(input)
             # JSON numbers become Decimal directly: no binary floating point on the scoring path.
@@ -152,7 +161,13 @@ class Command(BaseCommand):
         except InputError as exc:
             self._fail(str(exc))
         result = scoring.score(framework, inputs)
-        self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+        output = result.as_dict()
+        if target is not None:
+            try:
+                output["plan"] = planner.plan_for(framework, inputs, target).as_dict()
+            except planner.TargetError as exc:
+                self._fail(f"--target: {target_problem(exc, framework)}")
+        self.stdout.write(json.dumps(output, ensure_ascii=False))
 
     def _fail(self, line: str) -> None:
         """One line on stderr (whatever the input held), then exit status 2."""
