@@ -73,11 +73,13 @@
       type: "line",
       data: {
         labels: data.years,
-        datasets: data.trend.map(function (row, n) {
+        // the total (the last row) first: drawn on top, first in the legend, navy and thick
+        datasets: data.trend.slice().reverse().map(function (row, n) {
           var colour = LINES[n % LINES.length];
           return { label: row.label, data: row.scores, borderColor: colour, backgroundColor: colour,
-                   borderWidth: row.total ? 3.5 : 1.5, pointRadius: row.total ? 4 : 2, spanGaps: false };
-        }).reverse()  // the total (last row) first, drawn on top and first in the legend
+                   borderWidth: row.total ? 3.5 : 1.5, pointRadius: row.total ? 4 : 2, spanGaps: false,
+                   order: row.total ? 0 : 1 };
+        })
       },
       options: { maintainAspectRatio: false, animation: false,
                  plugins: { legend: { position: "bottom" } },
