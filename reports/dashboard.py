@@ -70,6 +70,7 @@ class Dashboard:
     measures_by_round: tuple[RoundCount, ...]
     measure_count: int
     letter_bands: bool = True
+    years: list[tuple[int, int]] = field(default_factory=list)  # (assessment pk, fiscal year), latest first
     inbox: list[Memo] = field(default_factory=list)
     in_progress: list[Memo] = field(default_factory=list)
 
@@ -188,6 +189,11 @@ def dashboard_for(user: Any, assessment: Assessment, today: date) -> Dashboard:
         != BandKind.PASS_FAIL,
         inbox=mine,
         in_progress=going,
+        years=list(
+            Assessment.objects.filter(organization=assessment.organization_id)
+            .order_by("-fiscal_year")
+            .values_list("pk", "fiscal_year")
+        ),
     )
 
 

@@ -109,7 +109,11 @@ def test_dashboard_compares_with_every_earlier_year(client, officer, planned):
     assert data["years"] == [2564, 2565]
     assert data["trend"][-1] == {"label": "คะแนนรวม", "total": True, "scores": [80.0, 87.86]}
     assert data["trend"][0]["scores"] == [80.0, 88.81]
-    assert 'id="trend-empty"' not in response.content.decode()
+    body = response.content.decode()
+    assert 'id="trend-empty"' not in body
+    earlier = planned.organization.assessments.get(fiscal_year=2564)
+    assert response.context["d"].years == [(planned.pk, 2565), (earlier.pk, 2564)]
+    assert f'href="{url(earlier)}">2564</a>' in body
 
 
 def test_failed_o_items_are_grouped_by_sub_indicator_with_links_to_their_entry(client, officer, planned):
@@ -346,5 +350,5 @@ def test_dashboard_selector_reads_in_a_fixed_number_of_queries(
     from django.utils import timezone
 
     a = dashboard.dashboard_assessment(officer, planned.pk)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         dashboard.dashboard_for(officer, a, timezone.localdate())
