@@ -154,6 +154,31 @@ def test_measures_by_status_and_round_link_to_the_filtered_list(client, officer,
     assert f'href="{listing}?round=12&amp;overdue=1"' in body
 
 
+def test_each_count_equals_the_rows_of_the_list_it_links_to(client, officer, planned):
+    first = planned.measures.order_by("number").first()
+    measure_services.progress_report_save(
+        round=first.monitoring_rounds.get(month=12),
+        result="เสร็จ",
+        outcome="",
+        suggestion="",
+        percent=100,
+        user=officer,
+    )
+    client.force_login(officer)
+    d = client.get(url(planned)).context["d"]
+    listing = reverse("measures:list", args=[planned.pk])
+
+    def rows(**params) -> int:
+        groups = client.get(listing, params).context["groups"]
+        return len({row.measure.pk for group in groups for row in group.rows})
+
+    for s in d.measures_by_status:
+        assert rows(status=s.status) == s.count
+    for r in d.measures_by_round:
+        assert (rows(round=r.month), rows(round=r.month, overdue=1)) == (r.measures, r.overdue)
+    assert [(r.month, r.overdue) for r in d.measures_by_round] == [(6, 1), (12, 1)]
+
+
 def test_memos_waiting_show_the_users_inbox_and_those_in_progress(client, head, officer, memos):
     pending, draft, cancelled = memos
     client.force_login(head)
