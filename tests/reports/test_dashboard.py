@@ -377,3 +377,18 @@ def test_dashboard_selector_reads_in_a_fixed_number_of_queries(
     a = dashboard.dashboard_assessment(officer, planned.pk)
     with django_assert_max_num_queries(12):
         dashboard.dashboard_for(officer, a, timezone.localdate())
+
+
+def test_a_pass_mark_year_shows_pass_or_not_pass_instead_of_a_band(client, officer, org_a, frameworks):
+    from assessments import services
+
+    a = services.assessment_create(organization=org_a, fiscal_year=2566, user=officer)
+    numbers = list(a.framework.indicators.values_list("number", flat=True))
+    services.indicator_scores_set(assessment=a, scores={n: Decimal("90") for n in numbers}, user=officer)
+    client.force_login(officer)
+    response = client.get(url(a))
+    body = response.content.decode()
+    assert response.context["d"].letter_bands is False
+    assert '<div class="dash-total" id="dash-total">90.00</div>' in body
+    assert 'id="dash-band">ผ่าน</div>' in body
+    assert "ระดับ" not in body.split('id="dash-band"')[1].split("</div>")[0]
