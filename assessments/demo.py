@@ -1,4 +1,5 @@
-"""The demo data set: two organizations, their units, the demo users and a filled-in assessment.
+"""The demo data set: two organizations, their units, the demo users and filled-in assessments of
+2564 and 2565 (the dashboard compares the two).
 
 Idempotent: running it again changes nothing that is already there, except that passwords are reset
 and each demo user's staff flags are set to what the table below says (an older database where
@@ -80,6 +81,39 @@ DEMO_FAILED_ITEMS_2565 = {
     "O40": "รายงานรอบ 6 เดือนยังไม่ได้เผยแพร่",
 }
 
+# The year before, so the dashboard's and the analysis's comparison with earlier years shows a trend
+# (made-up figures, a little lower than 2565: band B).
+DEMO_INDICATORS_2564 = {
+    1: "84.20",
+    2: "74.65",
+    3: "80.10",
+    4: "76.45",
+    5: "75.80",
+    6: "82.30",
+    7: "78.15",
+    8: "76.90",
+}
+DEMO_FAILED_ITEMS_2564 = {
+    "O16": "ยังไม่มีรายงานผลสำรวจความพึงพอใจ",
+    "O31": "ยังไม่ได้เผยแพร่รายงานผลการจัดซื้อจัดจ้างประจำปี",
+    "O40": "รายงานรอบ 6 เดือนยังไม่ได้เผยแพร่",
+}
+
+
+def _seed_year(org: Organization, year: int, indicators: dict, failed: dict, officer) -> None:
+    """A filled-in assessment of a year, made once (an existing year is left as it is)."""
+    if Assessment.objects.filter(organization=org, fiscal_year=year).exists():
+        return
+    assessment = services.assessment_create(organization=org, fiscal_year=year, user=officer)
+    services.indicator_scores_set(
+        assessment=assessment, scores={n: Decimal(v) for n, v in indicators.items()}, user=officer
+    )
+    services.disclosures_mark_passed(assessment=assessment, user=officer)
+    for item in assessment.framework.items.filter(code__in=failed):
+        services.disclosure_result_set(
+            assessment=assessment, item=item, passed=False, urls=[], note=failed[item.code], user=officer
+        )
+
 
 def load_shipped_frameworks() -> list[services.FrameworkLoadResult]:
     """Load the shipped framework files (unchanged ones are skipped by checksum)."""
@@ -138,23 +172,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
     logins.append((STAFF_USERNAME, gettext("site staff: /admin/ and frameworks"), "–"))
 
     officer = User.objects.get(username="demo-officer")
-    if not Assessment.objects.filter(organization=orgs[0], fiscal_year=2565).exists():
-        assessment = services.assessment_create(organization=orgs[0], fiscal_year=2565, user=officer)
-        services.indicator_scores_set(
-            assessment=assessment,
-            scores={n: Decimal(v) for n, v in DEMO_INDICATORS_2565.items()},
-            user=officer,
-        )
-        services.disclosures_mark_passed(assessment=assessment, user=officer)
-        for item in assessment.framework.items.filter(code__in=DEMO_FAILED_ITEMS_2565):
-            services.disclosure_result_set(
-                assessment=assessment,
-                item=item,
-                passed=False,
-                urls=[],
-                note=DEMO_FAILED_ITEMS_2565[item.code],
-                user=officer,
-            )
+    _seed_year(orgs[0], 2564, DEMO_INDICATORS_2564, DEMO_FAILED_ITEMS_2564, officer)
+    _seed_year(orgs[0], 2565, DEMO_INDICATORS_2565, DEMO_FAILED_ITEMS_2565, officer)
     from measures.demo import seed_demo_measures  # measures builds on assessments: imported late
 
     seed_demo_measures(orgs[0], Assessment.objects.get(organization=orgs[0], fiscal_year=2565), officer)

@@ -33,18 +33,54 @@ class OrganizationContactForm(forms.Form):
         help_text=Organization._meta.get_field("thai_digits").help_text,
     )
 
+    analysis_strength_min = forms.DecimalField(
+        label=_label(Organization, "analysis_strength_min"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text=Organization._meta.get_field("analysis_strength_min").help_text,
+    )
+    analysis_urgent_below = forms.DecimalField(
+        label=_label(Organization, "analysis_urgent_below"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text=Organization._meta.get_field("analysis_urgent_below").help_text,
+    )
+    analysis_urgent_count = forms.IntegerField(
+        label=_label(Organization, "analysis_urgent_count"),
+        min_value=0,
+        max_value=20,
+        required=False,
+        help_text=Organization._meta.get_field("analysis_urgent_count").help_text,
+    )
+
+    THRESHOLDS = ("analysis_strength_min", "analysis_urgent_below", "analysis_urgent_count")
+
     @classmethod
     def for_organization(cls, org: Organization, data=None) -> OrganizationContactForm:
-        initial = {"phone": org.phone, "digits": "thai" if org.thai_digits else "arabic"}
+        initial = {
+            "phone": org.phone,
+            "digits": "thai" if org.thai_digits else "arabic",
+            **{name: getattr(org, name) for name in cls.THRESHOLDS},
+        }
         return cls(data, initial=initial)
 
     def changes(self, names) -> dict:
-        """The carried fields as ``organization_update`` keyword arguments (after ``is_valid``)."""
+        """The carried fields as ``organization_update`` keyword arguments (after ``is_valid``); an
+        empty threshold box keeps the stored value."""
         out = {}
-        if "phone" in names:
+        if "phone" in names and "phone" in self.cleaned_data:
             out["phone"] = self.cleaned_data["phone"]
         if self.cleaned_data.get("digits") in ("thai", "arabic"):
             out["thai_digits"] = self.cleaned_data["digits"] == "thai"
+        for name in self.THRESHOLDS:
+            if name in names and self.cleaned_data.get(name) is not None:
+                out[name] = self.cleaned_data[name]
         return out
 
 

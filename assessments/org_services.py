@@ -9,6 +9,7 @@ administrators under that lock.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
@@ -41,6 +42,11 @@ def _lock(organization: Organization) -> Organization:
     return Organization.objects.select_for_update().get(pk=organization.pk)
 
 
+def _two_places(value: Decimal) -> Decimal:
+    """A threshold as stored (5 digits, 2 places), so the audit trail shows "90.00", not "90"."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
 def _admin_count(organization: Organization) -> int:
     return Membership.objects.filter(organization=organization, role=Role.ADMIN).count()
 
@@ -50,9 +56,17 @@ def _admin_count(organization: Organization) -> int:
 
 @transaction.atomic
 def organization_update(
-    *, organization: Organization, phone: str = UNSET, thai_digits: bool = UNSET, user: Any
+    *,
+    organization: Organization,
+    phone: str = UNSET,
+    thai_digits: bool = UNSET,
+    analysis_strength_min: Decimal = UNSET,
+    analysis_urgent_below: Decimal = UNSET,
+    analysis_urgent_count: int = UNSET,
+    user: Any,
 ) -> Organization:
-    """Contact details and the organization's settings (Thai or Arabic digits in its documents).
+    """Contact details and the organization's settings (Thai or Arabic digits in its documents, the
+    thresholds of its analysis: strengths, urgent weaknesses).
 
     Only the values given change; name, type, province and ITAS code are kept by site staff.
     The save goes through the model, so the audit trail records each old and new value.
@@ -63,6 +77,12 @@ def organization_update(
         org.phone = phone.strip()
     if thai_digits is not UNSET:
         org.thai_digits = bool(thai_digits)
+    if analysis_strength_min is not UNSET:
+        org.analysis_strength_min = _two_places(analysis_strength_min)
+    if analysis_urgent_below is not UNSET:
+        org.analysis_urgent_below = _two_places(analysis_urgent_below)
+    if analysis_urgent_count is not UNSET:
+        org.analysis_urgent_count = analysis_urgent_count
     org.full_clean()
     org.save()
     return org

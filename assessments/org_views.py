@@ -87,16 +87,21 @@ def organization_detail(request: HttpRequest, org_pk: int) -> HttpResponse:
 def organization_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = _org(request, org_pk, admin=True)
     form = OrganizationContactForm.for_organization(org, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form.is_valid()  # a field in error is left out of the changes; the valid ones still save
+        changes = form.changes(request.POST)
+        saved = False
         try:
-            org_services.organization_update(
-                organization=org, **form.changes(request.POST), user=request.user
-            )
+            if changes:
+                org_services.organization_update(organization=org, **changes, user=request.user)
+                saved = True
         except ValidationError as exc:
             _fail(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, _("Organization details saved."))
             return redirect("organizations:detail", org_pk=org.pk)
+        if saved:
+            messages.warning(request, _("The fields marked in red were not saved; the others were."))
     status = 422 if request.method == "POST" else 200
     return render(
         request, "organizations/edit.html", _ctx(request, org, "overview", form=form), status=status

@@ -32,7 +32,8 @@ class Group:
 
 
 def filter_rows(rows: list[MeasureRow], params: Mapping[str, str]) -> list[MeasureRow]:
-    """Filters over the prefetched rows (no query per filter): unit, status, round, overdue.
+    """Filters over the prefetched rows (no query per filter): unit, status, round, overdue; with a
+    round, "overdue" means overdue at that round (the dashboard's count per round links here).
 
     Unknown values are ignored (the page shows everything rather than an error)."""
     unit, status, month = params.get("unit", ""), params.get("status", ""), params.get("round", "")
@@ -45,7 +46,8 @@ def filter_rows(rows: list[MeasureRow], params: Mapping[str, str]) -> list[Measu
     if month.isdigit():
         rows = [r for r in rows if any(b.month == int(month) for b in r.rounds)]
     if params.get("overdue"):
-        rows = [r for r in rows if r.overdue]
+        at = int(month) if month.isdigit() else None
+        rows = [r for r in rows if any(b.overdue and at in (None, b.month) for b in r.rounds)]
     return rows
 
 

@@ -280,13 +280,15 @@ class Proposal:
     in_plan: bool = False
 
 
-def _threshold(raw: str | None) -> Decimal:
+def _threshold(raw: str | None, default: Decimal = DEFAULT_THRESHOLD) -> Decimal:
+    """``?threshold=``, else ``default`` (the organization's strength threshold, 85 unless its
+    administrator set another)."""
     try:
-        value = Decimal(raw) if raw else DEFAULT_THRESHOLD
+        value = Decimal(raw) if raw else default
     except (InvalidOperation, ValueError):
-        return DEFAULT_THRESHOLD
+        return default
     if not value.is_finite() or not 0 <= value <= 100:
-        return DEFAULT_THRESHOLD
+        return default
     return value
 
 
@@ -352,7 +354,10 @@ def draft(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = get_for_user(
         assessment_selectors.assessments_for_user(request.user), request.user, write=write, pk=assessment_pk
     )
-    threshold = _threshold(request.POST.get("threshold") if write else request.GET.get("threshold"))
+    threshold = _threshold(
+        request.POST.get("threshold") if write else request.GET.get("threshold"),
+        assessment.organization.analysis_strength_min,
+    )
     points = _weak_points(assessment, threshold)
     proposals = _proposals(assessment, points["weak"], points["failed"])
     error = ""

@@ -142,3 +142,44 @@ def year_chart(
         body.append(f'<rect x="{lx:.1f}" y="{ly - 6:.1f}" width="8" height="6" fill="{colour}"/>')
         body.append(_text(lx + 11, ly, name, 8))
     return _svg(width, height, body, title)
+
+
+def weighted_bar_chart(
+    bars: Sequence[tuple[str, Decimal | None, Decimal]],
+    *,
+    title: str,
+    width: float = 453,
+    label_width: float = 170,
+    row: float = 22,
+) -> str:
+    """Horizontal bars of weighted scores against their maximum: one row per (label, weighted score,
+    maximum = the tool's weight), the maximum as a pale bar behind, "28.50 / 30" at the end. The
+    scale runs to the largest maximum (40 for OIT), so the tools compare as they count in the total."""
+    top, bottom = 4.0, 16.0
+    plot_x, plot_w = label_width + 6, width - label_width - 6 - 62
+    height = top + row * len(bars) + bottom
+    scale = float(max((m for _l, _v, m in bars), default=Decimal(100)) or 100)
+    step = 10 if scale <= 50 else 20
+    body = []
+    for tick in range(0, int(scale) + 1, step):
+        x = plot_x + plot_w * tick / scale
+        body.append(_line(x, top, x, height - bottom, GRID, 0.4))
+        body.append(_text(x, height - 4, tick, 7, "middle"))
+    for i, (label, value, maximum) in enumerate(bars):
+        y = top + row * i
+        body.append(_text(label_width, y + row * 0.62, label, 8, "end"))
+        full = plot_w * float(maximum) / scale
+        body.append(
+            f'<rect x="{plot_x:.1f}" y="{y + 4:.1f}" width="{full:.1f}" height="{row - 8:.1f}" '
+            f'fill="none" stroke="{BAR}" stroke-width="0.6"/>'
+        )
+        if value is not None:
+            w = plot_w * float(min(max(value, 0), maximum)) / scale
+            body.append(
+                f'<rect x="{plot_x:.1f}" y="{y + 4:.1f}" width="{w:.1f}" '
+                f'height="{row - 8:.1f}" fill="{BAR}"/>'
+            )
+        body.append(
+            _text(plot_x + full + 4, y + row * 0.62, f"{_fmt(value)} / {Decimal(maximum).normalize():f}", 8)
+        )
+    return _svg(width, height, body, title)

@@ -200,7 +200,7 @@ class AnalysisContext:
 
 
 def analysis_context(assessment: Assessment) -> AnalysisContext:
-    a = analysis.analyse(selectors.analysis_input(assessment))
+    a = selectors.analysis_of(assessment)
     count = Measure.objects.filter(assessment=assessment).count()
     drafted = narrative.draft(a, measure_count=count)
     stored = selectors.narrative_of(assessment)
@@ -208,12 +208,25 @@ def analysis_context(assessment: Assessment) -> AnalysisContext:
     return AnalysisContext(a, narrative.merged(drafted, edited), set(edited), count)
 
 
-def _analysis_charts(a: analysis.Analysis) -> dict[str, str]:
+def analysis_charts(a: analysis.Analysis) -> dict[str, str]:
+    """The analysis's charts as SVG (the PDFs' counterparts of the dashboard's Chart.js charts):
+    ``tools`` weighted tool scores against their weights, ``indicators`` each indicator against the
+    strength threshold, and with an earlier year on record ``years`` (total and tools) and ``trend``
+    (total and each indicator)."""
     bars = [(f"{i.number}. {i.name}", i.score) for i in a.data.indicators]
-    out = {"indicators": charts.bar_chart(bars, title=_("Score of each indicator"), threshold=a.strength_min)}
+    out = {
+        "tools": charts.weighted_bar_chart(
+            [(f"{t.code} {t.name}", t.weighted, t.weight) for t in a.data.tools],
+            title=_("Weighted score of each tool"),
+        ),
+        "indicators": charts.bar_chart(bars, title=_("Score of each indicator"), threshold=a.strength_min),
+    }
     if len(a.years) > 1:
         series = [(_("Total"), a.comparison[-1].scores), *analysis.tool_series(a.data)]
         out["years"] = charts.year_chart(a.years, series, title=_("Scores by year"))
+        trend = [(_("Total"), a.comparison[-1].scores)]
+        trend += [(str(row.number), row.scores) for row in a.comparison if row.number is not None]
+        out["trend"] = charts.year_chart(a.years, trend, title=_("Total and indicators by year"), height=230)
     return out
 
 
@@ -229,7 +242,7 @@ def _fragment_context(spec: ReportSpec) -> dict[str, Any]:
     }
     if spec.kind == "analysis":
         data = analysis_context(assessment)
-        ctx.update(a=data.analysis, texts=data.texts, charts=_analysis_charts(data.analysis))
+        ctx.update(a=data.analysis, texts=data.texts, charts=analysis_charts(data.analysis))
         return ctx
     measures = _measures(assessment)
     today = timezone.localdate()
@@ -329,7 +342,7 @@ def report_facts(spec: ReportSpec) -> dict[str, Any]:
     with translation.override("th"):
         org = _organization(spec)
         assessment = _assessment(spec)
-        a = analysis.analyse(selectors.analysis_input(assessment))
+        a = selectors.analysis_of(assessment)
 
         def line(i: analysis.IndicatorScore) -> str:
             return _("indicator %(number)s %(name)s (%(score)s)") % {

@@ -104,6 +104,12 @@ def analysis_input(assessment: Assessment) -> pure.AnalysisInput:
     )
 
 
+def analysis_of(assessment: Assessment) -> pure.Analysis:
+    """The analysis of an assessment with its organization's thresholds (strengths, urgent
+    weaknesses): every page, PDF and memo computes it here."""
+    return pure.analyse(analysis_input(assessment), **assessment.organization.analysis_thresholds)
+
+
 def narrative_of(assessment: Assessment) -> AnalysisNarrative | None:
     return AnalysisNarrative.objects.filter(assessment=assessment).first()
 

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "reports"
 
 urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard_latest, name="dashboard-latest"),
+    path("<int:assessment_pk>/dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("<int:assessment_pk>/dashboard.xlsx", dashboard_views.dashboard_xlsx, name="dashboard-xlsx"),
     path("<int:assessment_pk>/analysis/", views.analysis_page, name="analysis"),
     path("<int:assessment_pk>/analysis.pdf", views.analysis_pdf, name="analysis-pdf"),
     path("<int:assessment_pk>/analysis.xlsx", views.analysis_xlsx, name="analysis-xlsx"),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -62,6 +65,31 @@ class Organization(models.Model):
         ),
     )
 
+    # Thresholds of the analysis (dashboard, analysis report): DOMAIN.md §6 names 85 and "the lowest
+    # indicators" as what agencies use; each organization may set its own.
+    analysis_strength_min = models.DecimalField(
+        _("strength threshold"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(85),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_("Indicators scoring at least this are the organization's strengths."),
+    )
+    analysis_urgent_below = models.DecimalField(
+        _("urgent threshold"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(80),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_("Indicators scoring below this are weaknesses to fix urgently."),
+    )
+    analysis_urgent_count = models.PositiveSmallIntegerField(
+        _("lowest indicators to fix urgently"),
+        default=3,
+        validators=[MaxValueValidator(20)],
+        help_text=_("At least this many of the lowest indicators (below the strength threshold) are urgent."),
+    )
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -78,6 +106,26 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.analysis_urgent_below is not None
+            and self.analysis_strength_min is not None
+            and self.analysis_urgent_below > self.analysis_strength_min
+        ):
+            raise ValidationError(
+                {"analysis_urgent_below": _("The urgent threshold cannot be above the strength threshold.")}
+            )
+
+    @property
+    def analysis_thresholds(self) -> dict:
+        """Keyword arguments of ``reports.analysis.analyse``: this organization's thresholds."""
+        return {
+            "strength_min": Decimal(self.analysis_strength_min),
+            "weakness_below": Decimal(self.analysis_urgent_below),
+            "weakness_lowest": int(self.analysis_urgent_count),
+        }
 
     @property
     def organization(self) -> Organization:

@@ -17,8 +17,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from assessments import scoring
 from assessments.json_input import MAX_DEPTH, MAX_FILE_BYTES
 from assessments.models import Assessment, FrameworkVersion, Item, Membership, Organization
+from assessments.selectors import assessment_result
 
 SRIKHAM_RESULT = json.loads((Path(__file__).parent.parent / "data" / "srikham-2565-result.json").read_text())
 
@@ -373,3 +375,10 @@ def test_seed_demo_creates_the_demo_cast_and_is_idempotent(db, settings, media):
     ]
     demo = Assessment.objects.get(organization=first, fiscal_year=2565)
     assert demo.computed_complete is True
+    # 2564 too (the dashboard's comparison with earlier years), once however often the seed runs
+    years = first.assessments.order_by("fiscal_year").values_list("fiscal_year", "computed_complete")
+    assert list(years) == [(2564, True), (2565, True)]
+    earlier = first.assessments.get(fiscal_year=2564)
+    fresh = assessment_result(earlier)
+    assert (earlier.computed_total, earlier.computed_band) == (scoring.round2(fresh.total), "B")
+    assert earlier.computed_total < demo.computed_total  # the trend goes up

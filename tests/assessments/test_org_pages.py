@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -666,3 +667,78 @@ def test_organization_digits_setting_refused_to_officers_and_outsiders(client, c
         assert r.status_code == status
     org_a.refresh_from_db()
     assert org_a.thai_digits is True
+
+
+# --------------------------------------------------------------------------- analysis thresholds
+
+
+def test_analysis_thresholds_default_to_85_80_and_3(org_a):
+    org_a.refresh_from_db()
+    assert (org_a.analysis_strength_min, org_a.analysis_urgent_below, org_a.analysis_urgent_count) == (
+        Decimal("85.00"),
+        Decimal("80.00"),
+        3,
+    )
+
+
+def test_admin_sets_the_analysis_thresholds_and_the_change_is_audited(client, cast, org_a):
+    from auditlog.models import LogEntry
+
+    client.force_login(cast["org_admin"])
+    page = client.get(reverse("organizations:edit", args=[org_a.pk]))
+    assert page.context["form"]["analysis_strength_min"].value() == Decimal("85.00")
+    r = client.post(
+        reverse("organizations:edit", args=[org_a.pk]),
+        {"analysis_strength_min": "90", "analysis_urgent_below": "75.5", "analysis_urgent_count": "2"},
+    )
+    assert r.status_code == 302
+    org_a.refresh_from_db()
+    assert (org_a.analysis_strength_min, org_a.analysis_urgent_below, org_a.analysis_urgent_count) == (
+        Decimal("90.00"),
+        Decimal("75.50"),
+        2,
+    )
+    assert org_a.thai_digits is True  # not carried: kept
+    entry = LogEntry.objects.get_for_object(org_a).order_by("pk").last()
+    assert entry.actor == cast["org_admin"]
+    assert entry.changes_dict["analysis_strength_min"] == ["85.00", "90.00"]
+    assert entry.changes_dict["analysis_urgent_count"] == ["3", "2"]
+    detail = client.get(reverse("organizations:detail", args=[org_a.pk]))
+    assert "90.00" in detail.content.decode()
+
+
+def test_a_bad_threshold_is_refused_while_the_other_fields_save(client, cast, org_a):
+    client.force_login(cast["org_admin"])
+    r = client.post(
+        reverse("organizations:edit", args=[org_a.pk]),
+        {"phone": "043 999", "analysis_strength_min": "120", "analysis_urgent_count": "4"},
+    )
+    assert r.status_code == 422
+    assert r.context["form"].errors["analysis_strength_min"]
+    org_a.refresh_from_db()
+    assert (org_a.phone, org_a.analysis_strength_min, org_a.analysis_urgent_count) == (
+        "043 999",
+        Decimal("85.00"),
+        4,
+    )
+
+
+def test_urgent_threshold_above_the_strength_threshold_is_refused(client, cast, org_a):
+    client.force_login(cast["org_admin"])
+    r = client.post(
+        reverse("organizations:edit", args=[org_a.pk]),
+        {"analysis_strength_min": "70", "analysis_urgent_below": "80"},
+    )
+    assert r.status_code == 422
+    assert r.context["form"].errors["analysis_urgent_below"] == ["เกณฑ์เร่งด่วนต้องไม่สูงกว่าเกณฑ์จุดแข็ง"]
+    org_a.refresh_from_db()
+    assert (org_a.analysis_strength_min, org_a.analysis_urgent_below) == (Decimal("85.00"), Decimal("80.00"))
+
+
+def test_analysis_thresholds_refused_to_officers_and_outsiders(client, cast, org_a):
+    for who, status in (("officer", 403), ("executive", 403), ("outsider", 404)):
+        client.force_login(cast[who])
+        r = client.post(reverse("organizations:edit", args=[org_a.pk]), {"analysis_strength_min": "60"})
+        assert r.status_code == status
+    org_a.refresh_from_db()
+    assert org_a.analysis_strength_min == Decimal("85.00")

@@ -1,5 +1,5 @@
 """Issue 7's acceptance path in a real browser, on the demo data set: demo-admin uploads a two-sheet
-workbook of their own organization's 2564 results (a summary sheet whose total column has a header the
+workbook of their own organization's 2563 results (a summary sheet whose total column has a header the
 importer does not know, and an O-item sheet), maps that column on the mapping page, previews, commits,
 and sees the agency's results with the one flagged discrepancy (ITAS published another total than the
 portal computes), on the summary and on the assessment page. Each step is saved as a screenshot in
@@ -32,7 +32,7 @@ PUBLISHED_TOTAL = "90.00"  # what ITAS printed; the portal computes 88.78 from t
 def workbook(org: Organization) -> bytes:
     header = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ปีงบประมาณ", "ผลรวมสุทธิ", "ระดับ"]
     header += [f"ตัวชี้วัดที่ {n}" for n in range(1, 9)]
-    summary = [header, [org.itas_code, org.name, 2564, PUBLISHED_TOTAL, "A", *INDICATORS]]
+    summary = [header, [org.itas_code, org.name, 2563, PUBLISHED_TOTAL, "A", *INDICATORS]]
     items = [["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ปีงบประมาณ", "ข้อ", "ผลการประเมิน", "URL", "ความคิดเห็นผู้ตรวจ"]]
     for n in range(1, 44):
         code = f"O{n}"
@@ -41,14 +41,14 @@ def workbook(org: Organization) -> bytes:
             [
                 org.itas_code,
                 org.name,
-                2564,
+                2563,
                 code,
                 "มี" if passed else "ไม่มี",
-                f"https://nongbuangam.go.th/ita/2564/{code.lower()}",
+                f"https://nongbuangam.go.th/ita/2563/{code.lower()}",
                 "" if passed else "ไม่พบข้อมูลของปีปัจจุบัน",
             ]
         )
-    return xlsx(summary, title="สรุปผล 2564", extra={"ข้อ O 2564": items})
+    return xlsx(summary, title="สรุปผล 2563", extra={"ข้อ O 2563": items})
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> None:
 def test_demo_admin_maps_a_column_previews_commits_and_sees_the_discrepancy(
     live_server, browser: Browser, page: Page, page_log, media, demo_org, tmp_path
 ):
-    path = tmp_path / "ผล ITA 2564 หนองบัวงาม.xlsx"
+    path = tmp_path / "ผล ITA 2563 หนองบัวงาม.xlsx"
     path.write_bytes(workbook(demo_org))
     log_in(page, live_server, "demo-admin", DEMO_PASSWORD)
 
@@ -102,7 +102,7 @@ def test_demo_admin_maps_a_column_previews_commits_and_sees_the_discrepancy(
     expect(discrepancies.first).to_contain_text("88.78")
     expect(page.locator("#import-rows .import-differs")).to_have_count(1)
     expect(page.locator("#import-errors")).to_have_count(0)
-    assert Assessment.objects.filter(organization=demo_org, fiscal_year=2564).count() == 0
+    assert Assessment.objects.filter(organization=demo_org, fiscal_year=2563).count() == 0
     shot(page, "3-preview-mapped")
 
     # 4. Commit: one transaction; the summary lists the agency with a link and the discrepancy.
@@ -110,7 +110,7 @@ def test_demo_admin_maps_a_column_previews_commits_and_sees_the_discrepancy(
     expect(page.locator("#import-done")).to_be_visible()
     expect(page.locator("#import-discrepancies tbody tr")).to_have_count(1)
     shot(page, "4-summary")
-    assessment = Assessment.objects.get(organization=demo_org, fiscal_year=2564)
+    assessment = Assessment.objects.get(organization=demo_org, fiscal_year=2563)
     assert (assessment.published_total, assessment.published_band) == (Decimal(PUBLISHED_TOTAL), "A")
     assert (assessment.computed_total, assessment.computed_complete) == (Decimal("88.78"), True)
     assert assessment.disclosures.filter(passed=False).count() == 1

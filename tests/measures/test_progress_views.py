@@ -4,6 +4,7 @@ measures from templates for weak points. Roles: officers write, executives read,
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -263,6 +264,16 @@ def test_draft_threshold_query_param(client, officer, assessment):
     client.force_login(officer)
     response = client.get(f"/measures/work/draft/{assessment.pk}/?threshold=90")
     assert [w["number"] for w in response.context["weak"]] == [1, 2]
+
+
+def test_draft_threshold_defaults_to_the_organizations_strength_threshold(client, officer, assessment):
+    org = assessment.organization
+    org.analysis_strength_min = Decimal("90.00")
+    org.save()
+    client.force_login(officer)
+    response = client.get(f"/measures/work/draft/{assessment.pk}/")
+    assert response.context["threshold"] == Decimal("90.00")
+    assert [w["number"] for w in response.context["weak"]] == [1, 2]  # 88.81 < 90
 
 
 def test_draft_post_creates_ticked_measures_and_redirects(client, officer, assessment, failed_o7):

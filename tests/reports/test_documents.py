@@ -45,7 +45,8 @@ def test_thai_digits_change_text_but_not_tags_entities_or_styles():
 
 def test_analysis_fragment_has_the_sections_total_band_and_charts(full_assessment):
     html = documents.render_fragment(spec(full_assessment, "analysis"), thai_digits=False)
-    assert "<html" not in html and html.count("<svg") == 2
+    assert "<html" not in html and html.count("<svg") == 3  # tools, indicators, years
+    assert "<title>คะแนนถ่วงน้ำหนักของแต่ละแบบวัด</title>" in html
     for text in ("87.86", "กรอบการประเมิน", "จุดแข็ง", "ต้องแก้ไขโดยเร่งด่วน", "O16", "O40", "2564", "ระดับ A"):
         assert text in html
     assert "คะแนนรวมเพิ่มขึ้น 7.86 คะแนน" in html  # 2564 on record: 80.00
