@@ -21,7 +21,10 @@ is recomputed in the same transaction: every agency-year or none.
   ``organization=``, only the rows of that organization (any other row is an error).
 * Reads in bulk: the stored assessments and their grains are read with a few queries whatever the
   number of agencies; the framework structure once per year (kept per process by the selectors).
-  Writes go row by row through the services so that each row leaves its audit entry.
+  Small imports write row by row through the services (each row its audit entry); past
+  ``settings.ITAS_BULK_AGENCIES`` agency-years the bulk writer (``itas_bulk``) writes the same rows
+  with bulk_create / bulk_update in the same transaction, the computed snapshot from the plan's score,
+  one audit entry per agency-year with old and new values (issue 7 item 8).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -40,6 +44,7 @@ from .access import SystemActor, can_write
 from .importer import AgencyYear, ColumnMapping, Problem, Reading, read_itas
 from .importer.agencies import _PREFIX_PATTERNS, AgencyIndex, KnownAgency, clean_name, name_key
 from .importer.reader import DEFAULT_WEIGHTS
+from .itas_bulk import BulkConflict, BulkWriter, Progress, decimal_fits
 from .models import (
     Assessment,
     Band,
@@ -54,6 +59,7 @@ from .models import (
 from .org_services import is_admin
 
 CREATED, UPDATED, UNCHANGED, NOT_STORED = "created", "updated", "unchanged", "not_stored"
+LOCK_BATCH = 2000  # ids per locking query
 
 
 class _CommandLine:
@@ -229,6 +235,13 @@ class _AgencyPlan:
     questions: dict[str, Decimal] = field(default_factory=dict)
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     outcome: AgencyOutcome | None = None
+    # For the bulk writer (``itas_bulk``): the score of the merged values, what is stored and the ids
+    # of the stored rows ("indicator" -> number -> id, "question"/"item" -> code -> id).
+    result: scoring.ScoreResult | None = None
+    stored_indicators: dict[int, Decimal] = field(default_factory=dict)
+    stored_questions: dict[str, Decimal] = field(default_factory=dict)
+    stored_items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    row_ids: dict[str, dict[Any, int]] = field(default_factory=dict)
 
     @property
     def changes(self) -> tuple[str, ...]:
@@ -410,21 +423,29 @@ class _Planner:
             for a in Assessment.objects.filter(organization_id__in=org_ids, fiscal_year__in=years)
         }
         ids = [a.pk for a in stored.values()]
+        row_ids: dict[int, dict[str, dict[Any, int]]] = {}
+
+        def row_id(a_id: int, kind: str, key: Any, pk: int) -> None:
+            row_ids.setdefault(a_id, {}).setdefault(kind, {})[key] = pk
+
         indicators: dict[int, dict[int, Decimal]] = {}
-        for a_id, number, score in IndicatorScore.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "indicator__number", "score"
+        for pk, a_id, number, score in IndicatorScore.objects.filter(assessment_id__in=ids).values_list(
+            "pk", "assessment_id", "indicator__number", "score"
         ):
             indicators.setdefault(a_id, {})[number] = score
+            row_id(a_id, "indicator", number, pk)
         questions: dict[int, dict[str, Decimal]] = {}
-        for a_id, code, score in QuestionScore.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "item__code", "score"
+        for pk, a_id, code, score in QuestionScore.objects.filter(assessment_id__in=ids).values_list(
+            "pk", "assessment_id", "item__code", "score"
         ):
             questions.setdefault(a_id, {})[code] = score
+            row_id(a_id, "question", code, pk)
         items: dict[int, dict[str, dict[str, Any]]] = {}
-        for a_id, code, passed, urls, note in DisclosureResult.objects.filter(
+        for pk, a_id, code, passed, urls, note in DisclosureResult.objects.filter(
             assessment_id__in=ids
-        ).values_list("assessment_id", "item__code", "passed", "urls", "note"):
+        ).values_list("pk", "assessment_id", "item__code", "passed", "urls", "note"):
             items.setdefault(a_id, {})[code] = {"passed": passed, "urls": urls, "note": note}
+            row_id(a_id, "item", code, pk)
 
         seen: dict[tuple[Any, int], AgencyYear] = {}
         plans = []
@@ -450,6 +471,10 @@ class _Planner:
                 items.get(a_id, {}),
             )
             if plan is not None:
+                plan.stored_indicators = indicators.get(a_id, {})
+                plan.stored_questions = questions.get(a_id, {})
+                plan.stored_items = items.get(a_id, {})
+                plan.row_ids = row_ids.get(a_id, {})
                 plans.append(plan)
         return plans
 
@@ -486,6 +511,7 @@ class _Planner:
                 _("Indicator(s) %(numbers)s are not in the ITA %(year)s framework.")
                 % {"numbers": ", ".join(map(str, unknown)), "year": year},
             )
+        self._fits(record, [*record.indicators.values(), *record.questions.values()])
         for number, value in record.indicators.items():
             if number in framework.structure.indicator_ids and stored_indicators.get(number) != value:
                 plan.indicators[number] = value
@@ -541,10 +567,19 @@ class _Planner:
                 indicator_scores=merged_indicators, question_scores=merged_questions, oit_items=merged_items
             ),
         )
+        plan.result = result
         total = None if result.total is None else scoring.round2(result.total)
         action = CREATED if assessment is None else (UPDATED if plan.changes else UNCHANGED)
         plan.outcome = self._outcome(plan, action, total, result.band or "", result.complete)
         return plan
+
+    def _fits(self, record: AgencyYear, scores: list[Decimal]) -> None:
+        wrong = [value for value in scores if not decimal_fits(value)]
+        if wrong:
+            message = _("Scores are kept with at most two decimals: %(values)s.") % {
+                "values": ", ".join(str(v) for v in wrong)
+            }
+            self.error(record, message)
 
     def _published(self, plan: _AgencyPlan, assessment: Assessment | None) -> None:
         record = plan.record
@@ -644,9 +679,34 @@ def _actor(user: Any, organization_id: int) -> Any:
     return SystemActor(organization_id, person=user)
 
 
-def _write(plan: _Plan, user: Any) -> None:
+def _bulk(plan: _Plan) -> bool:
+    """Whether the plan is written by the bulk writer (``itas_bulk``): past a number of agency-years."""
+    writes = sum(1 for a in plan.agencies if a.outcome is not None and a.outcome.action in (CREATED, UPDATED))
+    return writes >= settings.ITAS_BULK_AGENCIES
+
+
+def _write(plan: _Plan, user: Any, progress: Progress | None = None) -> None:
+    if _bulk(plan):
+        try:
+            rest = BulkWriter(plan, user, progress=progress).write()
+        except BulkConflict as exc:
+            raise _Rollback(exc.problem) from exc
+        _write_each(plan, user, rest, [])
+        return
+    agencies = [a for a in plan.agencies if a.outcome is not None and a.outcome.action in (CREATED, UPDATED)]
+    _write_each(plan, user, agencies, plan.new_organizations, progress)
+
+
+def _write_each(
+    plan: _Plan,
+    user: Any,
+    agencies: list[_AgencyPlan],
+    new_organizations: list[Organization],
+    progress: Progress | None = None,
+) -> None:
+    """Write agency-years one by one through the services (each saved row leaves its audit entry)."""
     created: dict[int, Organization] = {}
-    for org in plan.new_organizations:
+    for org in new_organizations:
         try:
             with transaction.atomic():
                 org.save()
@@ -656,10 +716,7 @@ def _write(plan: _Plan, user: Any) -> None:
             ) % {"agency": org.name}
             raise _Rollback(Problem("", 0, "", org.name, message)) from exc
         created[id(org)] = org
-    for agency in plan.agencies:
-        outcome = agency.outcome
-        if outcome is None or outcome.action not in (CREATED, UPDATED):
-            continue
+    for done, agency in enumerate(agencies, 1):
         org = agency.organization or agency.new
         actor = _actor(user, org.pk)
         try:
@@ -677,18 +734,33 @@ def _write(plan: _Plan, user: Any) -> None:
         except ValidationError as exc:
             sheet, row = _where(agency.record)
             raise _Rollback(Problem(sheet, row, "", agency.record.agency, " ".join(exc.messages))) from exc
+        if progress is not None and (done % 50 == 0 or done == len(agencies)):
+            progress(done, len(agencies))
 
 
 def _lock(plan: _Plan) -> None:
-    """Lock the organizations written into, in one order: imports touching the same agencies run one
-    after the other, and the second plans again on what the first committed."""
+    """Lock the organizations written into, in one order, then their assessments of the years
+    imported: imports touching the same agencies run one after the other, and the second plans again
+    on what the first committed; an edit of one of those assessments (which locks its row) waits for
+    the import, or the import for it."""
     ids = sorted({a.organization.pk for a in plan.agencies if a.organization is not None})
-    list(
-        Organization.objects.select_for_update()
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    years = sorted({a.year for a in plan.agencies})
+    for start in range(0, len(ids), LOCK_BATCH):
+        chunk = ids[start : start + LOCK_BATCH]
+        list(
+            Organization.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    for start in range(0, len(ids), LOCK_BATCH):
+        chunk = ids[start : start + LOCK_BATCH]
+        list(
+            Assessment.objects.select_for_update()
+            .filter(organization_id__in=chunk, fiscal_year__in=years)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def _result(reading: Reading, plan: _Plan) -> ItasImportResult:
@@ -722,6 +794,7 @@ def itas_import(
     create_agencies: bool = False,
     mappings: Mapping[str, ColumnMapping] | None = None,
     organization: Organization | None = None,
+    progress: Progress | None = None,
 ) -> ItasImportResult:
     """Import a file of ITAS results: every agency-year or none (see the module doc).
 
@@ -729,7 +802,8 @@ def itas_import(
     administrator (anyone else: ``PermissionDenied``). ``year``: the fiscal year (B.E.) to import,
     required when the file holds several. ``mappings``: sheet name -> column mapping chosen by the
     admin. With ``dry_run``, or when there is any error, nothing is written; the result says what
-    each agency-year would become and lists every problem.
+    each agency-year would become and lists every problem. ``progress(done, total)`` is called as
+    agency-years are written (the background import's progress bar).
     """
     _check_access(user, organization)
     frameworks = _Frameworks()
@@ -750,7 +824,7 @@ def itas_import(
             result = _result(reading, plan)
             if result.errors:
                 raise _Rollback(result.errors[0])
-            _write(plan, user)
+            _write(plan, user, progress)
     except _Rollback as stop:
         if stop.problem not in result.errors:
             result.errors.append(stop.problem)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -98,34 +99,51 @@ def national_agencies(count: int, *, year: int = 2565, seed: int = 2565) -> list
     return agencies
 
 
-def national_workbook(
-    count: int, *, year: int = 2565, seed: int = 2565, path: str | Path | None = None
-) -> bytes | None:
-    """The workbook of ``national_agencies(count)``: its bytes, or written to ``path`` (returns None)."""
-    wb = Workbook(write_only=True)
-    summary, indicators, oit = (wb.create_sheet(name) for name in ("summary", "indicators", "oit"))
-    summary.append(SUMMARY_HEADER)
-    indicators.append(INDICATOR_HEADER)
-    oit.append(OIT_HEADER)
-    for agency in national_agencies(count, year=year, seed=seed):
-        head = [agency.code, agency.name]
-        summary.append(
+def national_rows(agencies: list[NationalAgency], *, year: int = 2565) -> Iterator[tuple[str, list]]:
+    """(sheet name, row) of the national workbook, headers first, sheet after sheet."""
+    yield "summary", SUMMARY_HEADER
+    for agency in agencies:
+        yield (
+            "summary",
             [
-                *head,
+                agency.code,
+                agency.name,
                 agency.province,
                 year,
                 *(float(agency.tools[t]) for t in ("IIT", "EIT", "OIT")),
                 float(agency.total),
                 agency.band,
                 *(float(agency.indicators[n]) for n in range(1, 11)),
-            ]
+            ],
         )
+    yield "indicators", INDICATOR_HEADER
+    for agency in agencies:
         for number, score in agency.indicators.items():
-            indicators.append([*head, year, number, float(score)])
+            yield "indicators", [agency.code, agency.name, year, number, float(score)]
+    yield "oit", OIT_HEADER
+    for agency in agencies:
         for code, passed in agency.items.items():
             url = f"https://{agency.code}.go.th/ita/{code.lower()}" if passed else ""
             comment = "" if passed else "ไม่พบข้อมูลปีปัจจุบัน"
-            oit.append([*head, year, code, "มี" if passed else "ไม่มี", url, comment])
+            yield "oit", [agency.code, agency.name, year, code, "มี" if passed else "ไม่มี", url, comment]
+
+
+def national_workbook(
+    count: int,
+    *,
+    year: int = 2565,
+    seed: int = 2565,
+    path: str | Path | None = None,
+    rows: Iterable[tuple[str, list]] | None = None,
+) -> bytes | None:
+    """The workbook of ``national_agencies(count)`` (or of ``rows``, e.g. ``national_rows`` edited by a
+    test): its bytes, or written to ``path`` (then None)."""
+    wb = Workbook(write_only=True)
+    sheets = {name: wb.create_sheet(name) for name in ("summary", "indicators", "oit")}
+    if rows is None:
+        rows = national_rows(national_agencies(count, year=year, seed=seed), year=year)
+    for name, row in rows:
+        sheets[name].append(row)
     if path is not None:
         wb.save(str(path))
         return None
