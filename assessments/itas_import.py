@@ -309,8 +309,12 @@ class _Planner:
         *,
         organization: Organization | None,
         create_agencies: bool,
+        scores: dict | None = None,
     ) -> None:
         self.reading = reading
+        # Scores by framework and merged inputs: the plan made again under the locks scores again
+        # only the agency-years whose stored values changed meanwhile.
+        self.scores: dict = {} if scores is None else scores
         self.frameworks = frameworks
         self.organization = organization
         self.create_agencies = create_agencies and organization is None
@@ -561,12 +565,22 @@ class _Planner:
             **stored_indicators,
             **{n: v for n, v in record.indicators.items() if n in framework.structure.indicator_ids},
         }
-        result = scoring.score(
-            framework.structure.scoring,
-            scoring.ScoreInputs(
-                indicator_scores=merged_indicators, question_scores=merged_questions, oit_items=merged_items
-            ),
+        key = (
+            framework.version.pk,
+            tuple(sorted(merged_indicators.items())),
+            tuple(sorted(merged_questions.items())),
+            tuple(sorted(merged_items.items())),
         )
+        result = self.scores.get(key)
+        if result is None:
+            result = self.scores[key] = scoring.score(
+                framework.structure.scoring,
+                scoring.ScoreInputs(
+                    indicator_scores=merged_indicators,
+                    question_scores=merged_questions,
+                    oit_items=merged_items,
+                ),
+            )
         plan.result = result
         total = None if result.total is None else scoring.round2(result.total)
         action = CREATED if assessment is None else (UPDATED if plan.changes else UNCHANGED)
@@ -812,7 +826,7 @@ def itas_import(
     )
     if reading.errors and not reading.records:
         return ItasImportResult(reading=reading, warnings=list(reading.warnings), errors=list(reading.errors))
-    options = {"organization": organization, "create_agencies": create_agencies}
+    options = {"organization": organization, "create_agencies": create_agencies, "scores": {}}
     plan = _Planner(reading, frameworks, **options).plan()
     result = _result(reading, plan)
     if result.errors or dry_run:

@@ -50,6 +50,7 @@ from .results import (
     Reading,
     SheetReading,
 )
+from .values import clear_memos
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -131,6 +132,7 @@ def read_itas_workbook(
         }
         problems.error(first, 0, "", "", message)
     records = _Joiner(problems).join(rows)
+    clear_memos()
     return Reading(
         book.format,
         book.encoding,
@@ -141,6 +143,9 @@ def read_itas_workbook(
     )
 
 
+#: Rows repeating values (e.g. a national file's indicator sheet beside its summary) are warned one
+#: by one up to this many, then counted in one warning.
+MAX_REPEAT_WARNINGS = 20
 _DIFFERS = _lazy("The value differs from the one in row %(row)s of sheet “%(sheet)s” (%(value)s).")
 
 
@@ -184,6 +189,7 @@ class _Joiner:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self.records: dict[tuple[Any, ...], _Record] = {}
+        self.repeats = 0
 
     def join(self, rows: list[tuple[str, Row]]) -> tuple[AgencyYear, ...]:
         for kind, row in rows:
@@ -195,6 +201,11 @@ class _Joiner:
             record.province = record.province or row.province
             record.rows.append((row.sheet, row.excel_row))
             self._put(record, row, _slots(kind, row, self.problems))
+        if self.repeats > MAX_REPEAT_WARNINGS:
+            message = _("%(count)s more rows repeat values given before for their agency and year.") % {
+                "count": self.repeats - MAX_REPEAT_WARNINGS
+            }
+            self.problems.warn("", 0, "", "", message)
         self._merge_names()
         return tuple(record.freeze() for record in self.records.values())
 
@@ -216,6 +227,8 @@ class _Joiner:
             text = shown(row.cells[_field_of(slot)][0]) if _field_of(slot) in row.cells else str(value)
             self.problems.error(row.sheet, row.excel_row, letter, text, message)
         if repeated:
+            self.repeats += 1
+        if repeated and self.repeats <= MAX_REPEAT_WARNINGS:
             message = _("The row repeats values given before for this agency and year: counted once.")
             self.problems.warn(row.sheet, row.excel_row, "", "", message)
 

@@ -27,6 +27,7 @@ from .results import (
 )
 from .values import (
     is_blank,
+    memo,
     parse_band,
     parse_decimal,
     parse_item_result,
@@ -40,6 +41,7 @@ DEFAULT_WEIGHTS: Mapping[str, Decimal] = {"IIT": Decimal(30), "EIT": Decimal(30)
 TOLERANCE = Decimal("0.02")  # published values are rounded to two decimals
 MAX_FORMULA_PROBLEMS = 20
 _TOTAL_WORDS = {"รวม", "รวมทั้งสิ้น", "เฉลี่ย", "ค่าเฉลี่ย", "คะแนนเฉลี่ย", "สรุป", "total", "average", "mean"}
+_INFINITE = (float("inf"), float("-inf"))
 _VALUE_FIELDS = {"total", "band", "score", "result", *TOOLS, *(f"{t}_weighted" for t in TOOLS)}
 
 
@@ -181,13 +183,22 @@ class SheetReader:
         for index in range(header + 1, len(self.values)):
             raw = self.values[index]
             excel_row = self.sheet.excel_row(index)
-            cells = {f: (raw[c], letter) for f, c, letter in used if not is_blank(raw[c])}
+            cells = {}
+            for f, c, letter in used:
+                value = raw[c]
+                kind_of = value.__class__
+                if kind_of is float:
+                    if value != value or value in _INFINITE:
+                        continue
+                elif kind_of is not int and is_blank(value):
+                    continue
+                cells[f] = (value, letter)
             if not cells:
                 continue
             row = Row(self.sheet.name, excel_row, cells)
-            row.agency = clean_name(cell_text(cells["agency"][0])) if "agency" in cells else ""
+            row.agency = _name(cells["agency"][0]) if "agency" in cells else ""
             row.itas_code = text_of(cells["itas_code"][0]) if "itas_code" in cells else ""
-            row.province = clean_name(cell_text(cells["province"][0])) if "province" in cells else ""
+            row.province = _name(cells["province"][0]) if "province" in cells else ""
             if (row.agency or row.itas_code) in header_texts:
                 continue  # the header repeated (a table printed page by page)
             if not row.agency and not row.itas_code:
@@ -195,7 +206,7 @@ class SheetReader:
                     continue  # a note or a heading between the rows
                 self.error(excel_row, "", "", _("The row has scores but no agency."))
                 continue
-            if header_key(row.agency) in _TOTAL_WORDS:
+            if _total_word(row.agency):
                 continue  # a total or average row under the table
             row.year = self._year(row, sheet_year)
             if row.year is None and "year" in row.cells:
@@ -211,18 +222,17 @@ class SheetReader:
         if "year" not in row.cells:
             return self.year or sheet_year
         value, letter = row.cells["year"]
-        text = shown(value)
         try:
             year = parse_year(value)
         except ValueError as error:
-            self.error(row.excel_row, letter, text, str(error))
+            self.error(row.excel_row, letter, shown(value), str(error))
             return None
         if self.year is not None and year is not None and year != self.year:
             message = _("The row is for year %(row)s but the import is for year %(year)s.") % {
                 "row": year,
                 "year": self.year,
             }
-            self.error(row.excel_row, letter, text, message)
+            self.error(row.excel_row, letter, shown(value), message)
             return None
         return year or self.year or sheet_year
 
@@ -333,10 +343,21 @@ def shown(value: Any) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+@memo
+def _name(value: Any) -> str:
+    return clean_name(cell_text(value))
+
+
+@memo
+def _total_word(name: str) -> bool:
+    return header_key(name) in _TOTAL_WORDS
+
+
 def _wide(cells: Mapping[str, object]) -> set[str]:
     return {f for f in cells if f.startswith(("indicator:", "item:", "question:"))}
 
 
+@memo
 def _indicator_number(value: Any) -> int:
     text = text_of(value)
     match = re.match(r"^(?:ตัวชี้วัด(?:ที่)?|indicator)?\s*(\d{1,2})(?!\d)(?:\.(?!\d)|\s|$)", text, re.IGNORECASE)
@@ -345,6 +366,7 @@ def _indicator_number(value: Any) -> int:
     raise ValueError(_("Not an indicator number (1 to 10)."))
 
 
+@memo
 def _code(value: Any, kind: str) -> str:
     key = header_key(text_of(value))
     pattern = r"(o)(\d{1,2})" if kind == KIND_ITEMS else r"([ie])(\d{1,2})"
