@@ -267,7 +267,7 @@ def _cut(
         if len(row) > max_columns and any(cell_text(v).strip() for v in row[max_columns:]):
             truncated = True
         values = list(row[:max_columns])
-        if is_empty(values):
+        if _row_empty(values):
             empty_run += 1
             if empty_run >= empty_stop:
                 stray = _first_filled(rows, len(kept) + empty_run, max_rows)
@@ -278,6 +278,17 @@ def _cut(
         kept.append(values)
     width = max((len(r) for r in kept), default=0)
     return [tuple(r + [""] * (width - len(r))) for r in kept], truncated, stray
+
+
+def _row_empty(values: Sequence[Any]) -> bool:
+    """``is_empty`` at the speed a sheet of half a million rows needs: strings tested directly."""
+    for value in values:
+        if value.__class__ is str:
+            if value and not value.isspace():
+                return False
+        elif cell_text(value).strip():
+            return False
+    return True
 
 
 def _first_filled(rows: Iterable[Sequence[Any]], start: int, max_rows: int) -> int:

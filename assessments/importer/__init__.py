@@ -107,7 +107,12 @@ def read_itas_workbook(
     """``read_itas`` of a workbook already read (by ``assessments.sheets.read_workbook``)."""
     problems = Problems()
     readings: list[SheetReading] = []
-    rows: list[tuple[str, Row]] = []
+    # Each sheet's rows are joined into agency-years as soon as the sheet is read, then dropped: a
+    # national file's half a million rows are never all held at once (their problems are reported
+    # after the file's own, as when every row was joined at the end).
+    joiner = _Joiner(Problems())
+    years: set[int] = set()
+    any_rows = False
     for sheet in book.sheets:
         mapping = (mappings or {}).get(sheet.name)
         reader = SheetReader(
@@ -115,7 +120,10 @@ def read_itas_workbook(
         )
         result = reader.read()
         readings.append(result.reading)
-        rows.extend((result.reading.kind or "", row) for row in result.rows)
+        years.update(row.year for row in result.rows if row.year is not None)
+        any_rows = any_rows or bool(result.rows)
+        joiner.add(result.reading.kind or "", result.rows)
+        del reader, result
     first = book.sheets[0].name if book.sheets else ""
     if not any(r.kind for r in readings):
         message = _(
@@ -123,15 +131,17 @@ def read_itas_workbook(
             "agency and its scores (ชื่อหน่วยงาน, IIT, EIT, OIT, คะแนนรวม, ...)."
         )
         problems.error(first, 0, "", "", message)
-    elif not rows and not problems.errors:
+    elif not any_rows and not problems.errors:
         problems.error(first, 0, "", "", _("The table has no rows of results."))
-    years = sorted({row.year for _kind, row in rows if row.year is not None})
+    years = sorted(years)
     if year is None and len(years) > 1:
         message = _("The file holds results of several years (%(years)s): choose the year to import.") % {
             "years": ", ".join(str(y) for y in years)
         }
         problems.error(first, 0, "", "", message)
-    records = _Joiner(problems).join(rows)
+    records = joiner.finish()
+    problems.errors.extend(joiner.problems.errors)
+    problems.warnings.extend(joiner.problems.warnings)
     clear_memos()
     return Reading(
         book.format,
@@ -159,12 +169,17 @@ class _Record:
     rows: list[tuple[str, int]] = field(default_factory=list)
 
     def freeze(self) -> AgencyYear:
-        def part(name: str) -> dict[Any, Any]:
-            return {key: value for (slot, key), (value, _s, _r) in self.slots.items() if slot == name}
+        parts: dict[str, dict[Any, Any]] = {}
+        for (slot, key), (value, _s, _r) in self.slots.items():
+            group = parts.get(slot)
+            if group is None:
+                group = parts[slot] = {}
+            group[key] = value
 
-        single = {
-            slot: value for (slot, _key), (value, _s, _r) in self.slots.items() if slot in ("total", "band")
-        }
+        def part(name: str) -> dict[Any, Any]:
+            return parts.get(name, {})
+
+        single = {slot: parts[slot][None] for slot in ("total", "band") if slot in parts}
         return AgencyYear(
             agency=self.agency,
             itas_code=self.itas_code,
@@ -191,8 +206,8 @@ class _Joiner:
         self.records: dict[tuple[Any, ...], _Record] = {}
         self.repeats = 0
 
-    def join(self, rows: list[tuple[str, Row]]) -> tuple[AgencyYear, ...]:
-        for kind, row in rows:
+    def add(self, kind: str, rows: list[Row]) -> None:
+        for row in rows:
             key = (*agency_key(row), row.year)
             record = self.records.get(key)
             if record is None:
@@ -201,6 +216,8 @@ class _Joiner:
             record.province = record.province or row.province
             record.rows.append((row.sheet, row.excel_row))
             self._put(record, row, _slots(kind, row, self.problems))
+
+    def finish(self) -> tuple[AgencyYear, ...]:
         if self.repeats > MAX_REPEAT_WARNINGS:
             message = _("%(count)s more rows repeat values given before for their agency and year.") % {
                 "count": self.repeats - MAX_REPEAT_WARNINGS
@@ -224,7 +241,7 @@ class _Joiner:
                 "sheet": sheet,
                 "value": before,
             }
-            text = shown(row.cells[_field_of(slot)][0]) if _field_of(slot) in row.cells else str(value)
+            text = shown(row.cells[_field_of(slot)]) if _field_of(slot) in row.cells else str(value)
             self.problems.error(row.sheet, row.excel_row, letter, text, message)
         if repeated:
             self.repeats += 1
@@ -262,24 +279,38 @@ def _field_of(slot: tuple[str, Any]) -> str:
     return {"tool": key, "weighted": f"{key}_weighted", "total": "total", "band": "band"}.get(name, "score")
 
 
+_MISSING = object()
+_SLOT_OF: dict[str, tuple[str, Any] | None] = {}
+
+
+def _slot_of(name: str) -> tuple[str, Any] | None:
+    """The slot a parsed field fills by itself (a wide column), or None (a long row's own fields)."""
+    if name in TOOLS:
+        return ("tool", name)
+    if name.endswith("_weighted"):
+        return ("weighted", name.removesuffix("_weighted"))
+    if name in ("total", "band"):
+        return (name, None)
+    if name.startswith(("indicator:", "item:", "question:")):
+        group, _sep, key = name.partition(":")
+        return (group, int(key) if group == "indicator" else key)
+    return None
+
+
 def _slots(kind: str, row: Row, problems: Problems) -> list[tuple[tuple[str, Any], Any, str]]:
     """(slot, value, column letter) a row fills: ("tool", "IIT"), ("indicator", 3), ("item", "O12"), ..."""
-    values, cells = row.values, row.cells
+    values, cells, letters = row.values, row.cells, row.letters
     slots: list[tuple[tuple[str, Any], Any, str]] = []
 
     def letter(name: str) -> str:
-        return cells[name][1] if name in cells else ""
+        return letters.get(name, "") if name in cells else ""
 
     for name, value in values.items():
-        if name in TOOLS:
-            slots.append((("tool", name), value, letter(name)))
-        elif name.endswith("_weighted"):
-            slots.append((("weighted", name.removesuffix("_weighted")), value, letter(name)))
-        elif name in ("total", "band"):
-            slots.append(((name, None), value, letter(name)))
-        elif name.startswith(("indicator:", "item:", "question:")):
-            group, _sep, key = name.partition(":")
-            slots.append(((group, int(key) if group == "indicator" else key), value, letter(name)))
+        slot = _SLOT_OF.get(name, _MISSING)
+        if slot is _MISSING:
+            slot = _SLOT_OF[name] = _slot_of(name)
+        if slot is not None:
+            slots.append((slot, value, letter(name)))
     if kind == KIND_INDICATORS and "indicator" in values:
         score = values.get("score", values.get("total"))
         if score is not None:

@@ -67,7 +67,6 @@ def clear_memos() -> None:
         cache.clear()
 
 
-@memo
 def text_of(value: Any) -> str:
     """A cell as text with Thai digits made Arabic, zero-width marks removed, spaces trimmed."""
     text = value if type(value) is str else cell_text(value)
@@ -78,14 +77,22 @@ def text_of(value: Any) -> str:
     return text.strip()
 
 
-@memo
 def is_blank(value: Any) -> bool:
+    if value.__class__ is str:
+        if value.isascii():
+            text = value.strip()
+            return len(text) <= 4 and text.lower() in _EMPTY  # the ASCII words of _EMPTY are short
+        return _blank_text(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
     return value is None or value == "" or text_of(value).lower() in _EMPTY
 
 
 @memo
+def _blank_text(value: str) -> bool:
+    return text_of(value).lower() in _EMPTY
+
+
 def parse_decimal(value: Any) -> Decimal | None:
     """A number as ``Decimal``: 80.89, "80.89", "๘๐.๘๙", "80.89 %", " 1,234.5 ", "80,89"."""
     if isinstance(value, bool):
@@ -116,7 +123,6 @@ def parse_decimal(value: Any) -> Decimal | None:
         raise ValueError(_("Not a number.")) from None
 
 
-@memo
 def parse_score(value: Any, *, top: Decimal = Decimal(100)) -> Decimal | None:
     """A score between 0 and ``top`` (100, or a tool's weight)."""
     number = parse_decimal(value)
@@ -125,7 +131,6 @@ def parse_score(value: Any, *, top: Decimal = Decimal(100)) -> Decimal | None:
     return number
 
 
-@memo
 def parse_year(value: Any) -> int | None:
     """A Buddhist-era year: 2565, "๒๕๖๕", "ปีงบประมาณ พ.ศ. 2565", 2022 (Christian era), "65"."""
     if isinstance(value, datetime | date):
@@ -171,7 +176,6 @@ def year_in_text(text: str) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-@memo
 def parse_item_result(value: Any) -> bool | None:
     """An O-item's result: มี/ไม่มี, ผ่าน/ไม่ผ่าน, 100/0, ✓/✗ -> True/False."""
     if isinstance(value, bool):
