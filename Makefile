@@ -54,3 +54,4 @@ bench: setup
 	$(PY) scripts/bench_overview.py
 	$(PY) scripts/bench_memos.py
 	$(PY) scripts/bench_reports.py
+	$(PY) scripts/bench_itas.py

@@ -29,7 +29,7 @@ is recomputed in the same transaction: every agency-year or none.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -309,12 +309,8 @@ class _Planner:
         *,
         organization: Organization | None,
         create_agencies: bool,
-        scores: dict | None = None,
     ) -> None:
         self.reading = reading
-        # Scores by framework and merged inputs: the plan made again under the locks scores again
-        # only the agency-years whose stored values changed meanwhile.
-        self.scores: dict = {} if scores is None else scores
         self.frameworks = frameworks
         self.organization = organization
         self.create_agencies = create_agencies and organization is None
@@ -329,7 +325,9 @@ class _Planner:
         sheet, row = _where(record)
         self.warnings.append(Problem(sheet, row, "", "", message))
 
-    def plan(self) -> _Plan:
+    def plan(self, lock: Callable[[list[int], list[int]], None] | None = None) -> _Plan:
+        """Match the agencies, then (after ``lock(organization ids, years)`` when writing) read what
+        is stored for them and plan each agency-year."""
         orgs = list(Organization.objects.only("id", "name", "itas_code", "province"))
         by_id = {o.pk: o for o in orgs}
         names = {o.name for o in orgs}
@@ -359,6 +357,9 @@ class _Planner:
                 matched.append((record, None, new[key]))
             else:
                 self._unmatched(record, found.candidates)
+        if lock is not None:
+            ids = sorted({org.pk for _r, org, _n in matched if org is not None})
+            lock(ids, sorted({record.year for record, _o, _n in matched}))
         plans = self._plans(matched)
         discrepancies = [d for p in plans if (d := self._discrepancy(p)) is not None]
         return _Plan(plans, list(new.values()), self.warnings, self.errors, discrepancies)
@@ -565,22 +566,12 @@ class _Planner:
             **stored_indicators,
             **{n: v for n, v in record.indicators.items() if n in framework.structure.indicator_ids},
         }
-        key = (
-            framework.version.pk,
-            tuple(sorted(merged_indicators.items())),
-            tuple(sorted(merged_questions.items())),
-            tuple(sorted(merged_items.items())),
+        result = scoring.score(
+            framework.structure.scoring,
+            scoring.ScoreInputs(
+                indicator_scores=merged_indicators, question_scores=merged_questions, oit_items=merged_items
+            ),
         )
-        result = self.scores.get(key)
-        if result is None:
-            result = self.scores[key] = scoring.score(
-                framework.structure.scoring,
-                scoring.ScoreInputs(
-                    indicator_scores=merged_indicators,
-                    question_scores=merged_questions,
-                    oit_items=merged_items,
-                ),
-            )
         plan.result = result
         total = None if result.total is None else scoring.round2(result.total)
         action = CREATED if assessment is None else (UPDATED if plan.changes else UNCHANGED)
@@ -752,13 +743,11 @@ def _write_each(
             progress(done, len(agencies))
 
 
-def _lock(plan: _Plan) -> None:
+def _lock(ids: list[int], years: list[int]) -> None:
     """Lock the organizations written into, in one order, then their assessments of the years
-    imported: imports touching the same agencies run one after the other, and the second plans again
-    on what the first committed; an edit of one of those assessments (which locks its row) waits for
-    the import, or the import for it."""
-    ids = sorted({a.organization.pk for a in plan.agencies if a.organization is not None})
-    years = sorted({a.year for a in plan.agencies})
+    imported, before what is stored for them is read: imports touching the same agencies run one
+    after the other, the second planning on what the first committed; an edit of one of those
+    assessments (which locks its row) waits for the import, or the import for it."""
     for start in range(0, len(ids), LOCK_BATCH):
         chunk = ids[start : start + LOCK_BATCH]
         list(
@@ -826,15 +815,13 @@ def itas_import(
     )
     if reading.errors and not reading.records:
         return ItasImportResult(reading=reading, warnings=list(reading.warnings), errors=list(reading.errors))
-    options = {"organization": organization, "create_agencies": create_agencies, "scores": {}}
-    plan = _Planner(reading, frameworks, **options).plan()
-    result = _result(reading, plan)
-    if result.errors or dry_run:
-        return result
+    options = {"organization": organization, "create_agencies": create_agencies}
+    if dry_run or reading.errors:
+        return _result(reading, _Planner(reading, frameworks, **options).plan())
     try:
         with transaction.atomic():
-            _lock(plan)
-            plan = _Planner(reading, frameworks, **options).plan()  # again, under the locks
+            # Planned once, inside the transaction, on what is stored once the rows are locked.
+            plan = _Planner(reading, frameworks, **options).plan(lock=_lock)
             result = _result(reading, plan)
             if result.errors:
                 raise _Rollback(result.errors[0])

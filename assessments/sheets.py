@@ -255,7 +255,7 @@ def _cut(
     After a stop on empty rows the rest is only looked at, never kept: the third value is the Excel
     row of the first cell found there (0 when none), so the caller can say it was not read.
     """
-    kept: list[list[Any]] = []
+    kept: list[tuple[Any, ...]] = []
     truncated = False
     empty_run = 0
     stray = 0
@@ -273,11 +273,11 @@ def _cut(
                 stray = _first_filled(rows, len(kept) + empty_run, max_rows)
                 break
             continue
-        kept.extend([] for _ in range(empty_run))
+        kept.extend(() for _ in range(empty_run))
         empty_run = 0
-        kept.append(values)
+        kept.append(tuple(values))  # one copy per row: a large sheet is not held twice
     width = max((len(r) for r in kept), default=0)
-    return [tuple(r + [""] * (width - len(r))) for r in kept], truncated, stray
+    return [r if len(r) == width else r + ("",) * (width - len(r)) for r in kept], truncated, stray
 
 
 def _row_empty(values: Sequence[Any]) -> bool:
