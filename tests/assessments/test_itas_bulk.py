@@ -10,6 +10,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import translation
 
 from assessments import audit
@@ -194,3 +195,15 @@ def test_bulk_import_command_line_entries_carry_the_source(frameworks, national,
     sources = {e.additional_data.get("source") for e in LogEntry.objects.filter(pk__gt=last)}
     assert sources == {"manage.py import_ita"}
     assert Assessment.objects.filter(created_by__isnull=False).count() == 0
+
+
+def test_bulk_import_entries_read_on_the_audit_trail_page(client, frameworks, national, bulk, staff):
+    itas_import(data=national, user=staff, create_agencies=True)
+    first = national_agencies(1)[0]
+    client.force_login(staff)
+    with translation.override("th"):
+        page = client.get(reverse("audit:list"), {"q": first.name})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"{first.name} ITA 2565" in text
+    assert str(first.indicators[1]) in text
