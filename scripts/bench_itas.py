@@ -163,8 +163,9 @@ def main() -> int:
             f"{verdict:>22}"
         )
         print(
-            f"{'':<11} first: {first['created']} created, {first['discrepancies']} discrepancies; "
-            f"second: {second['unchanged']} unchanged, {second['updated']} updated; stored {got['stored']}"
+            f"{'':<11} first: {first['created']} created, {first['discrepancies']} discrepancies, peak "
+            f"{first['peak_mb']:.0f} MB; second: {second['unchanged']} unchanged, "
+            f"{second['updated']} updated; stored {got['stored']}"
         )
     return 0 if ok else 1
 

@@ -30,7 +30,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from assessments.sheets import EMPTY_STOP, MAX_COLUMNS, MAX_ROWS, SheetError, Workbook, read_workbook
+from assessments.sheets import (
+    EMPTY_STOP,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    Sheet,
+    SheetError,
+    Workbook,
+    read_workbook,
+)
 
 from .agencies import name_key
 from .reader import DEFAULT_WEIGHTS, Problems, Row, SheetReader, agency_key, shown
@@ -93,7 +101,10 @@ def read_itas(
         book = read_workbook(data, max_rows=max_rows, max_columns=max_columns, empty_stop=empty_stop)
     except SheetError as error:
         return Reading("", "", (), (), (), (Problem("", 0, "", "", error.message),))
-    return read_itas_workbook(book, year=year, bands=bands, weights=weights, mappings=mappings)
+    sheets: list[Sheet | None] = list(book.sheets)
+    fmt, encoding = book.format, book.encoding
+    del book  # each sheet's cells are let go as soon as the sheet is read (a national file: 450,000 rows)
+    return _read(sheets, fmt, encoding, year=year, bands=bands, weights=weights, mappings=mappings)
 
 
 def read_itas_workbook(
@@ -105,6 +116,28 @@ def read_itas_workbook(
     mappings: Mapping[str, ColumnMapping] | None = None,
 ) -> Reading:
     """``read_itas`` of a workbook already read (by ``assessments.sheets.read_workbook``)."""
+    return _read(
+        list(book.sheets),
+        book.format,
+        book.encoding,
+        year=year,
+        bands=bands,
+        weights=weights,
+        mappings=mappings,
+    )
+
+
+def _read(
+    sheets: list[Sheet | None],
+    fmt: str,
+    encoding: str,
+    *,
+    year: int | None,
+    bands: Mapping[int, Collection[str]] | None,
+    weights: Mapping[str, Decimal],
+    mappings: Mapping[str, ColumnMapping] | None,
+) -> Reading:
+    """Read the sheets in order; each is dropped from ``sheets`` once read."""
     problems = Problems()
     readings: list[SheetReading] = []
     # Each sheet's rows are joined into agency-years as soon as the sheet is read, then dropped: a
@@ -113,7 +146,11 @@ def read_itas_workbook(
     joiner = _Joiner(Problems())
     years: set[int] = set()
     any_rows = False
-    for sheet in book.sheets:
+    first = sheets[0].name if sheets else ""
+    for index, sheet in enumerate(sheets):
+        if sheet is None:
+            continue
+        sheets[index] = None
         mapping = (mappings or {}).get(sheet.name)
         reader = SheetReader(
             sheet, year=year, bands=bands, weights=weights, mapping=mapping, problems=problems
@@ -123,8 +160,7 @@ def read_itas_workbook(
         years.update(row.year for row in result.rows if row.year is not None)
         any_rows = any_rows or bool(result.rows)
         joiner.add(result.reading.kind or "", result.rows)
-        del reader, result
-    first = book.sheets[0].name if book.sheets else ""
+        del reader, result, sheet
     if not any(r.kind for r in readings):
         message = _(
             "No sheet holds a table of ITA results: no row among the first 20 rows of a sheet names the "
@@ -144,8 +180,8 @@ def read_itas_workbook(
     problems.warnings.extend(joiner.problems.warnings)
     clear_memos()
     return Reading(
-        book.format,
-        book.encoding,
+        fmt,
+        encoding,
         tuple(readings),
         records,
         tuple(problems.warnings),
@@ -224,7 +260,8 @@ class _Joiner:
             }
             self.problems.warn("", 0, "", "", message)
         self._merge_names()
-        return tuple(record.freeze() for record in self.records.values())
+        # frozen one by one, each record let go as soon as it is frozen
+        return tuple(self.records.pop(key).freeze() for key in list(self.records))
 
     def _put(self, record: _Record, row: Row, slots: list[tuple[tuple[str, Any], Any, str]]) -> None:
         repeated = False
