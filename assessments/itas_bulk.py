@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from auditlog.cid import get_cid
@@ -64,9 +65,21 @@ def _person(user: Any) -> Any:
 
 def _text(value: Any) -> str:
     """A value as auditlog stores it (a string; JSON for lists and dicts)."""
-    if isinstance(value, list | dict):
+    if value.__class__ is list:
+        return _json_list(value)
+    if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _json_list(values: list[str]) -> str:
+    """``json.dumps(values, ensure_ascii=False)`` of a list of strings (URLs), without building an
+    encoder per call: 350,000 O-item rows."""
+    if not values:
+        return "[]"
+    if all(value.__class__ is str for value in values):
+        return "[" + ", ".join(map(encode_basestring, values)) + "]"
+    return json.dumps(values, ensure_ascii=False)
 
 
 def _insert(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
@@ -295,7 +308,7 @@ class BulkWriter:
                             a_id,
                             structure.disclosure_ids[code],
                             fields["passed"],
-                            json.dumps(fields["urls"], ensure_ascii=False),
+                            _json_list(fields["urls"]),
                             fields["note"],
                             person_id,
                             self.stamp,

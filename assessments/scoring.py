@@ -41,11 +41,16 @@ def round2(value: Exact) -> Decimal:
     """Round half-up to two decimals, the way ITA results are published.
 
     Works on the exact rational value, so a third is never cut to 28 digits before rounding: a total
-    of exactly 84.995 becomes 85.00 however it was reached.
+    of exactly 84.995 becomes 85.00 however it was reached. (Integer arithmetic on the value's exact
+    ratio: floor(|x| × 100 + 1/2) = (2|n| + d) // 2d for x × 100 = n/d.)
     """
-    hundredths = Fraction(value) * 100
-    sign = -1 if hundredths < 0 else 1
-    whole = int(abs(hundredths) + HALF)  # floor of |x| + 1/2: half-up, away from zero
+    if value.__class__ is Fraction:
+        numerator, denominator = value.numerator, value.denominator
+    else:
+        numerator, denominator = value.as_integer_ratio()
+    numerator *= 100
+    sign = -1 if numerator < 0 else 1
+    whole = (2 * abs(numerator) + denominator) // (2 * denominator)  # half-up, away from zero
     return Decimal(sign * whole).scaleb(-2)
 
 
