@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,6 +57,15 @@ from .models import (
     Tool,
 )
 from .org_services import is_admin
+
+
+class StoredItem(NamedTuple):
+    """An O-item result as stored (a tuple: a re-import of a national file holds 357,000 of them)."""
+
+    passed: bool | None
+    urls: list[str]
+    note: str
+
 
 CREATED, UPDATED, UNCHANGED, NOT_STORED = "created", "updated", "unchanged", "not_stored"
 LOCK_BATCH = 2000  # ids per locking query
@@ -240,7 +249,7 @@ class _AgencyPlan:
     result: scoring.ScoreResult | None = None
     stored_indicators: dict[int, Decimal] = field(default_factory=dict)
     stored_questions: dict[str, Decimal] = field(default_factory=dict)
-    stored_items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stored_items: dict[str, StoredItem] = field(default_factory=dict)
     row_ids: dict[str, dict[Any, int]] = field(default_factory=dict)
 
     @property
@@ -449,7 +458,7 @@ class _Planner:
         for pk, a_id, code, passed, urls, note in DisclosureResult.objects.filter(
             assessment_id__in=ids
         ).values_list("pk", "assessment_id", "item__code", "passed", "urls", "note"):
-            items.setdefault(a_id, {})[code] = {"passed": passed, "urls": urls, "note": note}
+            items.setdefault(a_id, {})[code] = StoredItem(passed, urls, note)
             row_id(a_id, "item", code, pk)
 
         seen: dict[tuple[Any, int], AgencyYear] = {}
@@ -491,7 +500,7 @@ class _Planner:
         assessment: Assessment | None,
         stored_indicators: dict[int, Decimal],
         stored_questions: dict[str, Decimal],
-        stored_items: dict[str, dict[str, Any]],
+        stored_items: dict[str, StoredItem],
     ) -> _AgencyPlan | None:
         year = record.year
         framework = self.frameworks.get(year)
@@ -542,9 +551,7 @@ class _Planner:
                 _("O-item(s) %(codes)s are not in the ITA %(year)s framework.")
                 % {"codes": ", ".join(unknown_o), "year": year},
             )
-        merged_items = {
-            code: row["passed"] for code, row in stored_items.items() if row["passed"] is not None
-        }
+        merged_items = {code: row.passed for code, row in stored_items.items() if row.passed is not None}
         for code in codes:
             own = framework.items.get(code.upper())
             if own is None:
@@ -558,7 +565,7 @@ class _Planner:
             if code in record.item_comments:
                 given["note"] = record.item_comments[code]
             before = stored_items.get(own)
-            if before is None or any(before[name] != value for name, value in given.items()):
+            if before is None or any(getattr(before, name) != value for name, value in given.items()):
                 plan.items[own] = given
         if len(self.errors) > errors_before:
             return None
