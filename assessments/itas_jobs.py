@@ -220,7 +220,14 @@ def _write_progress(job_id: int, done: int, total: int, phase: str) -> None:
 def job_progress(job: ImportJob) -> dict[str, Any]:
     """{"done", "total", "percent", "phase"} of a job: from its progress file while it runs."""
     if job.finished:
-        return {"done": job.done, "total": job.total, "percent": 100, "step": 100, "phase": ""}
+        return {
+            "done": job.done,
+            "total": job.total,
+            "percent": 100,
+            "step": 100,
+            "phase": "",
+            "indeterminate": False,
+        }
     try:
         data = json.loads(_progress_path(job.pk).read_text())
     except (OSError, ValueError):
@@ -228,7 +235,16 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
     done, total = int(data.get("done", 0)), int(data.get("total", 0))
     percent = min(round(100 * done / total), 100) if total else 0
     step = 5 * round(percent / 5)  # the bar's width class (progress-w-0 ... progress-w-100)
-    return {"done": done, "total": total, "percent": percent, "step": step, "phase": data.get("phase", "")}
+    # reading and checking the file: no count yet, a moving full bar says the work goes on
+    indeterminate = job.state == ImportJobState.RUNNING and not total
+    return {
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "step": 100 if indeterminate else step,
+        "indeterminate": indeterminate,
+        "phase": data.get("phase", ""),
+    }
 
 
 def job_result(job: ImportJob) -> ItasImportResult:

@@ -148,8 +148,13 @@ def test_status_endpoint_polls_while_running_and_redirects_when_done(
     background.TASKS = DUMMY
     pending = {**pending_store(national), "name": "a.xlsx", "year": 2565, "create_agencies": True}
     job = itas_jobs.job_start(user=staff, pending=pending, kind=ImportJobKind.IMPORT)
-    itas_jobs._write_progress(job.pk, 3, 12, "กำลังบันทึก")
     client.force_login(staff)
+    # reading and checking: nothing counted yet, a full moving bar without a percentage
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJobState.RUNNING)
+    itas_jobs._write_progress(job.pk, 0, 0, "กำลังอ่าน")
+    text = client.get(job_url(job, status=True), headers={"HX-Request": "true"}).content.decode()
+    assert ("progress-w-100" in text, "aria-valuenow" in text, "กำลังอ่าน" in text) == (True, False, True)
+    itas_jobs._write_progress(job.pk, 3, 12, "กำลังบันทึก")
     response = client.get(job_url(job, status=True), headers={"HX-Request": "true"})
     text = response.content.decode()
     assert (response.status_code, "HX-Redirect" in response) == (200, False)
@@ -158,6 +163,7 @@ def test_status_endpoint_polls_while_running_and_redirects_when_done(
     assert "กำลังบันทึก" in text
     page = client.get(job_url(job))
     assert 'id="job-progress"' in page.content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJobState.QUEUED)
     itas_jobs.job_run(job.pk)
     response = client.get(job_url(job, status=True), headers={"HX-Request": "true"})
     assert response["HX-Redirect"] == job_url(job)
