@@ -138,11 +138,17 @@ class BulkWriter:
         self.total = len(writable)
         for chunk in _batches(writable, max(BATCH // 50, 1)):
             self._agencies(chunk)
+            self._flush_entries()  # the audit entries of a chunk are not kept for the end
             self.done += len(chunk)
             if self.progress is not None:
                 self.progress(self.done, self.total)
-        _insert(LogEntry, self.ENTRY_COLUMNS, self.entries)
+        self._flush_entries()
         return rest
+
+    def _flush_entries(self) -> None:
+        if self.entries:
+            _insert(LogEntry, self.ENTRY_COLUMNS, self.entries)
+            self.entries = []
 
     # ------------------------------------------------------------------ agencies created
 
