@@ -241,6 +241,7 @@ class _Joiner:
         self.problems = problems
         self.records: dict[tuple[Any, ...], _Record] = {}
         self.repeats = 0
+        self.more_repeats_at = ("", 0)  # where the first repeat not listed is (the count goes there)
 
     def add(self, kind: str, rows: list[Row]) -> None:
         for row in rows:
@@ -258,7 +259,7 @@ class _Joiner:
             message = _("%(count)s more rows repeat values given before for their agency and year.") % {
                 "count": self.repeats - MAX_REPEAT_WARNINGS
             }
-            self.problems.warn("", 0, "", "", message)
+            self.problems.warn(*self.more_repeats_at, "", "", message)
         self._merge_names()
         # frozen one by one, each record let go as soon as it is frozen
         return tuple(self.records.pop(key).freeze() for key in list(self.records))
@@ -282,6 +283,8 @@ class _Joiner:
             self.problems.error(row.sheet, row.excel_row, letter, text, message)
         if repeated:
             self.repeats += 1
+            if self.repeats == MAX_REPEAT_WARNINGS + 1:
+                self.more_repeats_at = (row.sheet, row.excel_row)
         if repeated and self.repeats <= MAX_REPEAT_WARNINGS:
             message = _("The row repeats values given before for this agency and year: counted once.")
             self.problems.warn(row.sheet, row.excel_row, "", "", message)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments import audit
+from assessments.importer import read_itas
 from assessments.itas_import import COMMAND_LINE, CREATED, UNCHANGED, UPDATED, itas_import
 from assessments.itas_national import national_agencies, national_rows, national_workbook
 from assessments.models import (
@@ -207,3 +208,17 @@ def test_bulk_import_entries_read_on_the_audit_trail_page(client, frameworks, na
     text = page.content.decode()
     assert f"{first.name} ITA 2565" in text
     assert str(first.indicators[1]) in text
+
+
+def test_national_file_repeats_are_warned_twenty_times_then_counted():
+    # the indicator sheet repeats the summary's indicator scores: 3 agencies × 10 rows
+    reading = read_itas(national_workbook(3), year=2565)
+    assert reading.errors == ()
+    repeats = [(w.sheet, w.row, w.message) for w in reading.warnings]
+    assert len(repeats) == 21
+    assert repeats[0][:2] == ("indicators", 2)
+    assert repeats[-1] == (
+        "indicators",
+        22,
+        "10 more rows repeat values given before for their agency and year.",
+    )
