@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import mapping_services as ms
@@ -215,6 +217,15 @@ def _write_progress(job_id: int, done: int, total: int, phase: str) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps({"done": done, "total": total, "phase": phase}, ensure_ascii=False))
     os.replace(temporary, path)
+
+
+def job_stalled(job: ImportJob) -> bool:
+    """A job started longer ago than ``ITAS_JOB_STALE_MINUTES`` and not finished: its worker stopped
+    (a national file takes about a minute). The import is one transaction, so nothing of it was
+    written; the page says so instead of polling for ever."""
+    if job.state != ImportJobState.RUNNING:
+        return False
+    return timezone.now() - job.updated_at > timedelta(minutes=settings.ITAS_JOB_STALE_MINUTES)
 
 
 def job_progress(job: ImportJob) -> dict[str, Any]:

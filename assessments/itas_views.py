@@ -351,6 +351,8 @@ def itas_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """A background check or import: its progress bar while it runs, then the same preview or
     summary page as a file checked or imported within the request."""
     job = _job(request, pk)
+    if jobs.job_stalled(job):
+        return render(request, "assessments/itas_import_job.html", {"job": job, "stalled": True}, status=400)
     if not job.finished:
         context = {"job": job, "progress": jobs.job_progress(job)}
         return render(request, "assessments/itas_import_job.html", context)
@@ -391,7 +393,7 @@ def itas_import_job_status(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(
         request, "assessments/_itas_job_progress.html", {"job": job, "progress": jobs.job_progress(job)}
     )
-    if job.finished:
+    if job.finished or jobs.job_stalled(job):
         response["HX-Redirect"] = reverse("assessments:itas-import-job", args=[job.pk])
     return response
 

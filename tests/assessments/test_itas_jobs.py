@@ -4,11 +4,14 @@ endpoint feeds the progress bar, and only the job's owner and site staff see it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import itas_jobs
 from assessments.itas_national import national_workbook
@@ -198,3 +201,21 @@ def test_small_upload_stays_in_the_request(client, frameworks, national, setting
     response = client.post(CONFIRM)
     job = ImportJob.objects.get()
     assert (response.status_code, job.kind, job.state) == (302, ImportJobKind.IMPORT, ImportJobState.QUEUED)
+
+
+def test_job_whose_worker_stopped_is_shown_as_stopped(client, frameworks, national, background, staff):
+    background.TASKS = DUMMY
+    pending = {**pending_store(national), "name": "a.xlsx", "year": 2565, "create_agencies": True}
+    job = itas_jobs.job_start(user=staff, pending=pending, kind=ImportJobKind.IMPORT)
+    started = timezone.now() - timedelta(minutes=background.ITAS_JOB_STALE_MINUTES + 1)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJobState.RUNNING, updated_at=started)
+    client.force_login(staff)
+    response = client.get(job_url(job, status=True), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == job_url(job)
+    page = client.get(job_url(job))
+    assert page.status_code == 400
+    assert 'id="job-failed"' in page.content.decode()
+    assert 'id="job-progress"' not in page.content.decode()
+    # a job running for less than that is still polled
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+    assert "HX-Redirect" not in client.get(job_url(job, status=True), headers={"HX-Request": "true"})
