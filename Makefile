@@ -55,3 +55,4 @@ bench: setup
 	$(PY) scripts/bench_memos.py
 	$(PY) scripts/bench_reports.py
 	$(PY) scripts/bench_dashboard.py
+	$(PY) scripts/bench_itas.py

@@ -297,6 +297,17 @@ class ImportMappingAdmin(ViewOnlyMixin, admin.ModelAdmin):
     search_fields = ["name", "organization__name"]
 
 
+@admin.register(models.ImportJob)
+class ImportJobAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Background ITAS imports (issue 7 item 8): queued and run by the task worker, looked at here."""
+
+    list_display = ["file_name", "kind", "state", "user", "done", "total", "created_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["user"]
+    search_fields = ["file_name", "user__username"]
+    exclude = ["pending"]
+
+
 @admin.register(models.OitReadiness)
 class OitReadinessAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """The OIT readiness board's rows: written on the board (locked, audited), looked at here."""

@@ -267,6 +267,12 @@ def task_context(name: str) -> Iterator[None]:
         _source.reset(token)
 
 
+def current_source() -> str | None:
+    """The source the entries written now are marked with (a command or a task), for writers that
+    create entries themselves (``bulk_create`` fires no signal: ``itas_bulk``)."""
+    return _source.get()
+
+
 def _mark_source(sender, instance: LogEntry, **kwargs) -> None:
     source = _source.get()
     if source and instance._state.adding:
@@ -414,15 +420,21 @@ def entry_changes(
     order = {f.name: i for i, f in enumerate(model._meta.fields)} if model else {}
     out: list[tuple[int, FieldChange]] = []
     for name, pair in changes.items():
-        if name == "id" or (only is not None and name not in only) or not _shown_in_trail(model, name):
+        row_key = _import_row_key(model, name)
+        if row_key is None and (
+            name == "id" or (only is not None and name not in only) or not _shown_in_trail(model, name)
+        ):
             continue
         if not isinstance(pair, list | tuple) or len(pair) != 2:
             continue  # auditlog's many-to-many form; no registered model has one
-        try:
-            fld = model._meta.get_field(name) if model else None
-        except FieldDoesNotExist:
-            fld = None
-        label = capfirst(str(fld.verbose_name)) if fld is not None else name
+        if row_key is not None:
+            label, fld = row_key
+        else:
+            try:
+                fld = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:
+                fld = None
+            label = capfirst(str(fld.verbose_name)) if fld is not None else name
         if name in masked:
             change = FieldChange(label, "", _("changed (the value is not recorded)"))
         else:
@@ -436,6 +448,26 @@ def entry_changes(
             change = FieldChange(label, old, new)
         out.append((order.get(name, len(order)), change))
     return [change for _i, change in sorted(out, key=lambda pair: pair[0])]
+
+
+def _import_row_key(model: type[Model] | None, name: str) -> tuple[str, Any] | None:
+    """A bulk import's entry (``itas_bulk``: one per agency-year, on the assessment) names the rows it
+    changed ``indicator:3``, ``question:i1``, ``item:O12:passed``: their label and model field."""
+    if model is not m.Assessment or ":" not in name:
+        return None
+    kind, _sep, rest = name.partition(":")
+    if kind == "indicator":
+        return _("Indicator %(number)s") % {"number": rest}, m.IndicatorScore._meta.get_field("score")
+    if kind == "question":
+        return rest, m.QuestionScore._meta.get_field("score")
+    if kind == "item":
+        code, _sep, field_name = rest.partition(":")
+        try:
+            fld = m.DisclosureResult._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            return None
+        return f"{code} {fld.verbose_name}", fld
+    return None
 
 
 def assessment_entries(assessment: m.Assessment) -> QuerySet:

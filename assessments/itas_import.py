@@ -21,16 +21,20 @@ is recomputed in the same transaction: every agency-year or none.
   ``organization=``, only the rows of that organization (any other row is an error).
 * Reads in bulk: the stored assessments and their grains are read with a few queries whatever the
   number of agencies; the framework structure once per year (kept per process by the selectors).
-  Writes go row by row through the services so that each row leaves its audit entry.
+  Small imports write row by row through the services (each row its audit entry); past
+  ``settings.ITAS_BULK_AGENCIES`` agency-years the bulk writer (``itas_bulk``) writes the same rows
+  with bulk_create / bulk_update in the same transaction, the computed snapshot from the plan's score,
+  one audit entry per agency-year with old and new values (issue 7 item 8).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -40,6 +44,7 @@ from .access import SystemActor, can_write
 from .importer import AgencyYear, ColumnMapping, Problem, Reading, read_itas
 from .importer.agencies import _PREFIX_PATTERNS, AgencyIndex, KnownAgency, clean_name, name_key
 from .importer.reader import DEFAULT_WEIGHTS
+from .itas_bulk import BulkConflict, BulkWriter, Progress, decimal_fits
 from .models import (
     Assessment,
     Band,
@@ -53,7 +58,17 @@ from .models import (
 )
 from .org_services import is_admin
 
+
+class StoredItem(NamedTuple):
+    """An O-item result as stored (a tuple: a re-import of a national file holds 357,000 of them)."""
+
+    passed: bool | None
+    urls: list[str]
+    note: str
+
+
 CREATED, UPDATED, UNCHANGED, NOT_STORED = "created", "updated", "unchanged", "not_stored"
+LOCK_BATCH = 2000  # ids per locking query
 
 
 class _CommandLine:
@@ -229,6 +244,13 @@ class _AgencyPlan:
     questions: dict[str, Decimal] = field(default_factory=dict)
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     outcome: AgencyOutcome | None = None
+    # For the bulk writer (``itas_bulk``): the score of the merged values, what is stored and the ids
+    # of the stored rows ("indicator" -> number -> id, "question"/"item" -> code -> id).
+    result: scoring.ScoreResult | None = None
+    stored_indicators: dict[int, Decimal] = field(default_factory=dict)
+    stored_questions: dict[str, Decimal] = field(default_factory=dict)
+    stored_items: dict[str, StoredItem] = field(default_factory=dict)
+    row_ids: dict[str, dict[Any, int]] = field(default_factory=dict)
 
     @property
     def changes(self) -> tuple[str, ...]:
@@ -312,7 +334,9 @@ class _Planner:
         sheet, row = _where(record)
         self.warnings.append(Problem(sheet, row, "", "", message))
 
-    def plan(self) -> _Plan:
+    def plan(self, lock: Callable[[list[int], list[int]], None] | None = None) -> _Plan:
+        """Match the agencies, then (after ``lock(organization ids, years)`` when writing) read what
+        is stored for them and plan each agency-year."""
         orgs = list(Organization.objects.only("id", "name", "itas_code", "province"))
         by_id = {o.pk: o for o in orgs}
         names = {o.name for o in orgs}
@@ -342,6 +366,9 @@ class _Planner:
                 matched.append((record, None, new[key]))
             else:
                 self._unmatched(record, found.candidates)
+        if lock is not None:
+            ids = sorted({org.pk for _r, org, _n in matched if org is not None})
+            lock(ids, sorted({record.year for record, _o, _n in matched}))
         plans = self._plans(matched)
         discrepancies = [d for p in plans if (d := self._discrepancy(p)) is not None]
         return _Plan(plans, list(new.values()), self.warnings, self.errors, discrepancies)
@@ -410,21 +437,29 @@ class _Planner:
             for a in Assessment.objects.filter(organization_id__in=org_ids, fiscal_year__in=years)
         }
         ids = [a.pk for a in stored.values()]
+        row_ids: dict[int, dict[str, dict[Any, int]]] = {}
+
+        def row_id(a_id: int, kind: str, key: Any, pk: int) -> None:
+            row_ids.setdefault(a_id, {}).setdefault(kind, {})[key] = pk
+
         indicators: dict[int, dict[int, Decimal]] = {}
-        for a_id, number, score in IndicatorScore.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "indicator__number", "score"
+        for pk, a_id, number, score in IndicatorScore.objects.filter(assessment_id__in=ids).values_list(
+            "pk", "assessment_id", "indicator__number", "score"
         ):
             indicators.setdefault(a_id, {})[number] = score
+            row_id(a_id, "indicator", number, pk)
         questions: dict[int, dict[str, Decimal]] = {}
-        for a_id, code, score in QuestionScore.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "item__code", "score"
+        for pk, a_id, code, score in QuestionScore.objects.filter(assessment_id__in=ids).values_list(
+            "pk", "assessment_id", "item__code", "score"
         ):
             questions.setdefault(a_id, {})[code] = score
+            row_id(a_id, "question", code, pk)
         items: dict[int, dict[str, dict[str, Any]]] = {}
-        for a_id, code, passed, urls, note in DisclosureResult.objects.filter(
+        for pk, a_id, code, passed, urls, note in DisclosureResult.objects.filter(
             assessment_id__in=ids
-        ).values_list("assessment_id", "item__code", "passed", "urls", "note"):
-            items.setdefault(a_id, {})[code] = {"passed": passed, "urls": urls, "note": note}
+        ).values_list("pk", "assessment_id", "item__code", "passed", "urls", "note"):
+            items.setdefault(a_id, {})[code] = StoredItem(passed, urls, note)
+            row_id(a_id, "item", code, pk)
 
         seen: dict[tuple[Any, int], AgencyYear] = {}
         plans = []
@@ -450,6 +485,10 @@ class _Planner:
                 items.get(a_id, {}),
             )
             if plan is not None:
+                plan.stored_indicators = indicators.get(a_id, {})
+                plan.stored_questions = questions.get(a_id, {})
+                plan.stored_items = items.get(a_id, {})
+                plan.row_ids = row_ids.get(a_id, {})
                 plans.append(plan)
         return plans
 
@@ -461,7 +500,7 @@ class _Planner:
         assessment: Assessment | None,
         stored_indicators: dict[int, Decimal],
         stored_questions: dict[str, Decimal],
-        stored_items: dict[str, dict[str, Any]],
+        stored_items: dict[str, StoredItem],
     ) -> _AgencyPlan | None:
         year = record.year
         framework = self.frameworks.get(year)
@@ -486,6 +525,7 @@ class _Planner:
                 _("Indicator(s) %(numbers)s are not in the ITA %(year)s framework.")
                 % {"numbers": ", ".join(map(str, unknown)), "year": year},
             )
+        self._fits(record, [*record.indicators.values(), *record.questions.values()])
         for number, value in record.indicators.items():
             if number in framework.structure.indicator_ids and stored_indicators.get(number) != value:
                 plan.indicators[number] = value
@@ -511,9 +551,7 @@ class _Planner:
                 _("O-item(s) %(codes)s are not in the ITA %(year)s framework.")
                 % {"codes": ", ".join(unknown_o), "year": year},
             )
-        merged_items = {
-            code: row["passed"] for code, row in stored_items.items() if row["passed"] is not None
-        }
+        merged_items = {code: row.passed for code, row in stored_items.items() if row.passed is not None}
         for code in codes:
             own = framework.items.get(code.upper())
             if own is None:
@@ -527,7 +565,7 @@ class _Planner:
             if code in record.item_comments:
                 given["note"] = record.item_comments[code]
             before = stored_items.get(own)
-            if before is None or any(before[name] != value for name, value in given.items()):
+            if before is None or any(getattr(before, name) != value for name, value in given.items()):
                 plan.items[own] = given
         if len(self.errors) > errors_before:
             return None
@@ -541,10 +579,19 @@ class _Planner:
                 indicator_scores=merged_indicators, question_scores=merged_questions, oit_items=merged_items
             ),
         )
+        plan.result = result
         total = None if result.total is None else scoring.round2(result.total)
         action = CREATED if assessment is None else (UPDATED if plan.changes else UNCHANGED)
         plan.outcome = self._outcome(plan, action, total, result.band or "", result.complete)
         return plan
+
+    def _fits(self, record: AgencyYear, scores: list[Decimal]) -> None:
+        wrong = [value for value in scores if not decimal_fits(value)]
+        if wrong:
+            message = _("Scores are kept with at most two decimals: %(values)s.") % {
+                "values": ", ".join(str(v) for v in wrong)
+            }
+            self.error(record, message)
 
     def _published(self, plan: _AgencyPlan, assessment: Assessment | None) -> None:
         record = plan.record
@@ -644,9 +691,34 @@ def _actor(user: Any, organization_id: int) -> Any:
     return SystemActor(organization_id, person=user)
 
 
-def _write(plan: _Plan, user: Any) -> None:
+def _bulk(plan: _Plan) -> bool:
+    """Whether the plan is written by the bulk writer (``itas_bulk``): past a number of agency-years."""
+    writes = sum(1 for a in plan.agencies if a.outcome is not None and a.outcome.action in (CREATED, UPDATED))
+    return writes >= settings.ITAS_BULK_AGENCIES
+
+
+def _write(plan: _Plan, user: Any, progress: Progress | None = None) -> None:
+    if _bulk(plan):
+        try:
+            rest = BulkWriter(plan, user, progress=progress).write()
+        except BulkConflict as exc:
+            raise _Rollback(exc.problem) from exc
+        _write_each(plan, user, rest, [])
+        return
+    agencies = [a for a in plan.agencies if a.outcome is not None and a.outcome.action in (CREATED, UPDATED)]
+    _write_each(plan, user, agencies, plan.new_organizations, progress)
+
+
+def _write_each(
+    plan: _Plan,
+    user: Any,
+    agencies: list[_AgencyPlan],
+    new_organizations: list[Organization],
+    progress: Progress | None = None,
+) -> None:
+    """Write agency-years one by one through the services (each saved row leaves its audit entry)."""
     created: dict[int, Organization] = {}
-    for org in plan.new_organizations:
+    for org in new_organizations:
         try:
             with transaction.atomic():
                 org.save()
@@ -656,10 +728,7 @@ def _write(plan: _Plan, user: Any) -> None:
             ) % {"agency": org.name}
             raise _Rollback(Problem("", 0, "", org.name, message)) from exc
         created[id(org)] = org
-    for agency in plan.agencies:
-        outcome = agency.outcome
-        if outcome is None or outcome.action not in (CREATED, UPDATED):
-            continue
+    for done, agency in enumerate(agencies, 1):
         org = agency.organization or agency.new
         actor = _actor(user, org.pk)
         try:
@@ -677,18 +746,31 @@ def _write(plan: _Plan, user: Any) -> None:
         except ValidationError as exc:
             sheet, row = _where(agency.record)
             raise _Rollback(Problem(sheet, row, "", agency.record.agency, " ".join(exc.messages))) from exc
+        if progress is not None and (done % 50 == 0 or done == len(agencies)):
+            progress(done, len(agencies))
 
 
-def _lock(plan: _Plan) -> None:
-    """Lock the organizations written into, in one order: imports touching the same agencies run one
-    after the other, and the second plans again on what the first committed."""
-    ids = sorted({a.organization.pk for a in plan.agencies if a.organization is not None})
-    list(
-        Organization.objects.select_for_update()
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+def _lock(ids: list[int], years: list[int]) -> None:
+    """Lock the organizations written into, in one order, then their assessments of the years
+    imported, before what is stored for them is read: imports touching the same agencies run one
+    after the other, the second planning on what the first committed; an edit of one of those
+    assessments (which locks its row) waits for the import, or the import for it."""
+    for start in range(0, len(ids), LOCK_BATCH):
+        chunk = ids[start : start + LOCK_BATCH]
+        list(
+            Organization.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    for start in range(0, len(ids), LOCK_BATCH):
+        chunk = ids[start : start + LOCK_BATCH]
+        list(
+            Assessment.objects.select_for_update()
+            .filter(organization_id__in=chunk, fiscal_year__in=years)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def _result(reading: Reading, plan: _Plan) -> ItasImportResult:
@@ -722,6 +804,7 @@ def itas_import(
     create_agencies: bool = False,
     mappings: Mapping[str, ColumnMapping] | None = None,
     organization: Organization | None = None,
+    progress: Progress | None = None,
 ) -> ItasImportResult:
     """Import a file of ITAS results: every agency-year or none (see the module doc).
 
@@ -729,7 +812,8 @@ def itas_import(
     administrator (anyone else: ``PermissionDenied``). ``year``: the fiscal year (B.E.) to import,
     required when the file holds several. ``mappings``: sheet name -> column mapping chosen by the
     admin. With ``dry_run``, or when there is any error, nothing is written; the result says what
-    each agency-year would become and lists every problem.
+    each agency-year would become and lists every problem. ``progress(done, total)`` is called as
+    agency-years are written (the background import's progress bar).
     """
     _check_access(user, organization)
     frameworks = _Frameworks()
@@ -739,18 +823,16 @@ def itas_import(
     if reading.errors and not reading.records:
         return ItasImportResult(reading=reading, warnings=list(reading.warnings), errors=list(reading.errors))
     options = {"organization": organization, "create_agencies": create_agencies}
-    plan = _Planner(reading, frameworks, **options).plan()
-    result = _result(reading, plan)
-    if result.errors or dry_run:
-        return result
+    if dry_run or reading.errors:
+        return _result(reading, _Planner(reading, frameworks, **options).plan())
     try:
         with transaction.atomic():
-            _lock(plan)
-            plan = _Planner(reading, frameworks, **options).plan()  # again, under the locks
+            # Planned once, inside the transaction, on what is stored once the rows are locked.
+            plan = _Planner(reading, frameworks, **options).plan(lock=_lock)
             result = _result(reading, plan)
             if result.errors:
                 raise _Rollback(result.errors[0])
-            _write(plan, user)
+            _write(plan, user, progress)
     except _Rollback as stop:
         if stop.problem not in result.errors:
             result.errors.append(stop.problem)

@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import itas_jobs as jobs
 from . import mapping_services as ms
 from .access import roles_of
-from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY, ColumnMapping
+from .importer import KIND_INDICATORS, KIND_ITEMS, KIND_QUESTIONS, KIND_SUMMARY
 from .itas_import import CREATED, NOT_STORED, UNCHANGED, UPDATED, ItasImportResult, itas_import
 from .itas_summary_export import import_summary_workbook, problems_workbook, sorted_problems, summary_of
-from .models import Assessment, ImportMapping, Membership, Organization, Role
+from .models import Assessment, ImportJobKind, ImportJobState, Membership, Organization, Role
 from .pending_uploads import pending_delete, pending_load, pending_store
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -135,55 +136,15 @@ def _forget(request: HttpRequest) -> None:
 
 
 def _options(request: HttpRequest, pending: dict[str, Any], data: bytes) -> dict[str, Any]:
-    staff, organizations = _scope(request)
-    organization = None
-    if not staff:
-        organization = next((o for o in organizations if o.pk == pending.get("organization")), None)
-        if organization is None:
-            raise PermissionDenied
-    return {
-        "data": data,
-        "year": pending.get("year"),
-        "user": request.user,
-        "create_agencies": bool(staff and pending.get("create_agencies")),
-        "organization": organization,
-    }
+    _scope(request)
+    return jobs.import_options(request.user, pending, data)
 
 
 def _run(request: HttpRequest, pending: dict[str, Any], data: bytes, *, dry_run: bool) -> ItasImportResult:
     """The engine on the stored upload with the options chosen at upload (re-checked: still allowed),
     and the saved mappings: chosen on the mapping page, or offered because the sheet looks alike."""
-    options = _options(request, pending, data)
-    detected = itas_import(dry_run=True, **options)
-    applied = _applied(request, pending, detected)
-    if not applied and dry_run:
-        detected.applied = {}
-        return detected
-    mappings = {name: m for name, (_saved, m) in applied.items()}
-    result = itas_import(dry_run=dry_run, mappings=mappings or None, **options)
-    result.applied = {name: saved for name, (saved, _m) in applied.items()}
-    return result
-
-
-def _applied(
-    request: HttpRequest, pending: dict[str, Any], detected: ItasImportResult
-) -> dict[str, tuple[ImportMapping, ColumnMapping]]:
-    """Sheet name -> (saved mapping, its columns on this sheet): the one chosen for the sheet on the
-    mapping page, else the newest one saved for sheets that look alike (unless the admin ignored it)."""
-    chosen = pending.get("mappings") or {}
-    ignored = set(pending.get("ignored") or ())
-    visible = ms.mappings_for_user(request.user)
-    applied = {}
-    for sheet in detected.reading.sheets if detected.reading else ():
-        saved = None
-        if sheet.name in chosen:
-            saved = visible.filter(pk=chosen[sheet.name]).first()
-        elif sheet.name not in ignored and sheet.columns:
-            found = ms.matching_mappings(request.user, ms.sheet_signature(sheet))
-            saved = found[0] if found else None
-        if saved is not None:
-            applied[sheet.name] = (saved, ms.column_mapping(saved, sheet))
-    return applied
+    _scope(request)
+    return jobs.run_pending(request.user, pending, data, dry_run=dry_run)
 
 
 # --------------------------------------------------------------------------- what the page shows
@@ -329,8 +290,13 @@ def itas_import_upload(request: HttpRequest) -> HttpResponse:
             "create_agencies": bool(form.cleaned_data.get("create_agencies")),
             "organization": organization.pk if organization else None,
         }
-        request.session[SESSION_KEY] = pending
+        if jobs.is_large(data, pending):
+            request.session[SESSION_KEY] = pending
+            job = jobs.job_start(user=request.user, pending=pending, kind=ImportJobKind.PREVIEW)
+            return redirect("assessments:itas-import-job", job.pk)
         result = _run(request, pending, data, dry_run=True)
+        pending["rows"] = sum(sheet.rows for sheet in result.reading.sheets) if result.reading else 0
+        request.session[SESSION_KEY] = pending
         context = _context(result, form=form, file_name=pending["name"], staff=staff)
         return render(request, "assessments/itas_import.html", context)
     status = 400 if request.method == "POST" else 200
@@ -348,16 +314,88 @@ def itas_import_confirm(request: HttpRequest) -> HttpResponse:
     if stored is None:
         return _upload_gone(request)
     pending, data = stored
+    if jobs.is_large(data, pending):
+        job = jobs.job_start(user=request.user, pending=pending, kind=ImportJobKind.IMPORT)
+        return redirect("assessments:itas-import-job", job.pk)
     result = _run(request, pending, data, dry_run=False)
     if not result.written:
         form = ItasImportForm(staff=staff, organizations=organizations)
         context = _context(result, form=form, file_name=pending.get("name", ""), staff=staff)
         return render(request, "assessments/itas_import.html", context, status=400)
     _forget(request)
-    pending_delete(request.session.pop(DONE_KEY, None))
-    request.session[DONE_KEY] = pending_store(json.dumps(summary_of(result)).encode())
+    _keep_summary(request, summary_of(result))
     context = _context(result, request.user, done=True, file_name=pending.get("name", ""), staff=staff)
     return render(request, "assessments/itas_import.html", context)
+
+
+def _keep_summary(request: HttpRequest, summary: dict[str, Any]) -> None:
+    """The summary of the import just committed, for its Excel export."""
+    pending_delete(request.session.pop(DONE_KEY, None))
+    request.session[DONE_KEY] = pending_store(json.dumps(summary).encode())
+
+
+# --------------------------------------------------------------------------- background jobs
+
+
+def _job(request: HttpRequest, pk: int):
+    """The job if the user may see it (its owner, or site staff); 404 otherwise."""
+    job = jobs.jobs_for_user(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def itas_import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background check or import: its progress bar while it runs, then the same preview or
+    summary page as a file checked or imported within the request."""
+    job = _job(request, pk)
+    if jobs.job_stalled(job):
+        return render(request, "assessments/itas_import_job.html", {"job": job, "stalled": True}, status=400)
+    if not job.finished:
+        context = {"job": job, "progress": jobs.job_progress(job)}
+        return render(request, "assessments/itas_import_job.html", context)
+    if job.state == ImportJobState.FAILED:
+        return render(request, "assessments/itas_import_job.html", {"job": job}, status=400)
+    staff = bool(request.user.is_staff)
+    organizations = [] if staff else _admin_organizations(request.user)
+    result = jobs.job_result(job)
+    form = ItasImportForm(staff=staff, organizations=organizations)
+    context = {"form": form, "file_name": job.file_name, "staff": staff, "job": job}
+    if job.kind == ImportJobKind.PREVIEW:
+        if job.user_id == request.user.pk and pending_load(job.pending) is not None:
+            # confirming imports exactly this file, with the options it was checked with
+            rows = sum(sheet.rows for sheet in result.reading.sheets) if result.reading else 0
+            request.session[SESSION_KEY] = {**job.pending, "rows": rows}
+        return render(request, "assessments/itas_import.html", _context(result, **context))
+    if result.written and job.user_id == request.user.pk:
+        current = request.session.get(SESSION_KEY) or {}
+        if current.get("token") == job.pending.get("token"):
+            _forget(request)
+        _keep_summary(request, job.result)
+    status = 200 if result.written else 400
+    done = {"done": True} if result.written else {}
+    return render(
+        request,
+        "assessments/itas_import.html",
+        _context(result, request.user, **context, **done),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def itas_import_job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar (htmx polls it every second); when the job is finished, htmx goes to the job
+    page, which then shows the result."""
+    job = _job(request, pk)
+    response = render(
+        request, "assessments/_itas_job_progress.html", {"job": job, "progress": jobs.job_progress(job)}
+    )
+    if job.finished or jobs.job_stalled(job):
+        response["HX-Redirect"] = reverse("assessments:itas-import-job", args=[job.pk])
+    return response
 
 
 @login_required

@@ -19,3 +19,12 @@ def check_readiness_urls(assessment_id: int, codes: list[str] | None = None) -> 
         return {}
     with task_context("check_readiness_urls"):
         return readiness_services.readiness_check_items(assessment=assessment, codes=codes)
+
+
+@task()
+def run_itas_import_job(job_id: int) -> str:
+    """Check or import a large ITAS upload (``itas_jobs.job_run``); returns the job's state. Safe to
+    run twice: a job already started or finished is left alone."""
+    from .itas_jobs import job_run
+
+    return job_run(job_id)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("export-itas.xlsx", views.assessment_itas_export, name="itas-export"),
     path("import/", itas_views.itas_import_upload, name="itas-import"),
     path("import/confirm/", itas_views.itas_import_confirm, name="itas-import-confirm"),
+    path("import/jobs/<int:pk>/", itas_views.itas_import_job, name="itas-import-job"),
+    path("import/jobs/<int:pk>/status/", itas_views.itas_import_job_status, name="itas-import-job-status"),
     path("import/preview/", itas_views.itas_import_preview, name="itas-import-preview"),
     path("import/mapping/<int:index>/", itas_views.itas_import_mapping, name="itas-import-mapping"),
     path(

@@ -213,6 +213,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+#: ITAS import (issue 7 item 8): from this many agency-years written, the bulk writer (bulk_create,
+#: one audit entry per agency-year) instead of the per-row services; an uploaded file above either
+#: threshold is previewed and imported by a background task with a progress bar.
+ITAS_BULK_AGENCIES = int(os.environ.get("ITAS_BULK_AGENCIES", "200"))
+ITAS_BACKGROUND_ROWS = int(os.environ.get("ITAS_BACKGROUND_ROWS", "2000"))
+ITAS_BACKGROUND_BYTES = int(os.environ.get("ITAS_BACKGROUND_BYTES", str(1024 * 1024)))
+#: A background import started longer ago than this without finishing is shown as stopped.
+ITAS_JOB_STALE_MINUTES = int(os.environ.get("ITAS_JOB_STALE_MINUTES", "60"))
 #: Local time (TIME_ZONE) at which run_scheduler enqueues the daily jobs, "HH:MM".
 DAILY_JOBS_TIME = os.environ.get("DJANGO_DAILY_JOBS_TIME", "07:00")
 

@@ -30,7 +30,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from assessments.sheets import EMPTY_STOP, MAX_COLUMNS, MAX_ROWS, SheetError, Workbook, read_workbook
+from assessments.sheets import (
+    EMPTY_STOP,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    Sheet,
+    SheetError,
+    Workbook,
+    read_workbook,
+)
 
 from .agencies import name_key
 from .reader import DEFAULT_WEIGHTS, Problems, Row, SheetReader, agency_key, shown
@@ -50,6 +58,7 @@ from .results import (
     Reading,
     SheetReading,
 )
+from .values import clear_memos
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -92,7 +101,10 @@ def read_itas(
         book = read_workbook(data, max_rows=max_rows, max_columns=max_columns, empty_stop=empty_stop)
     except SheetError as error:
         return Reading("", "", (), (), (), (Problem("", 0, "", "", error.message),))
-    return read_itas_workbook(book, year=year, bands=bands, weights=weights, mappings=mappings)
+    sheets: list[Sheet | None] = list(book.sheets)
+    fmt, encoding = book.format, book.encoding
+    del book  # each sheet's cells are let go as soon as the sheet is read (a national file: 450,000 rows)
+    return _read(sheets, fmt, encoding, year=year, bands=bands, weights=weights, mappings=mappings)
 
 
 def read_itas_workbook(
@@ -104,36 +116,72 @@ def read_itas_workbook(
     mappings: Mapping[str, ColumnMapping] | None = None,
 ) -> Reading:
     """``read_itas`` of a workbook already read (by ``assessments.sheets.read_workbook``)."""
+    return _read(
+        list(book.sheets),
+        book.format,
+        book.encoding,
+        year=year,
+        bands=bands,
+        weights=weights,
+        mappings=mappings,
+    )
+
+
+def _read(
+    sheets: list[Sheet | None],
+    fmt: str,
+    encoding: str,
+    *,
+    year: int | None,
+    bands: Mapping[int, Collection[str]] | None,
+    weights: Mapping[str, Decimal],
+    mappings: Mapping[str, ColumnMapping] | None,
+) -> Reading:
+    """Read the sheets in order; each is dropped from ``sheets`` once read."""
     problems = Problems()
     readings: list[SheetReading] = []
-    rows: list[tuple[str, Row]] = []
-    for sheet in book.sheets:
+    # Each sheet's rows are joined into agency-years as soon as the sheet is read, then dropped: a
+    # national file's half a million rows are never all held at once (their problems are reported
+    # after the file's own, as when every row was joined at the end).
+    joiner = _Joiner(Problems())
+    years: set[int] = set()
+    any_rows = False
+    first = sheets[0].name if sheets else ""
+    for index, sheet in enumerate(sheets):
+        if sheet is None:
+            continue
+        sheets[index] = None
         mapping = (mappings or {}).get(sheet.name)
         reader = SheetReader(
             sheet, year=year, bands=bands, weights=weights, mapping=mapping, problems=problems
         )
         result = reader.read()
         readings.append(result.reading)
-        rows.extend((result.reading.kind or "", row) for row in result.rows)
-    first = book.sheets[0].name if book.sheets else ""
+        years.update(row.year for row in result.rows if row.year is not None)
+        any_rows = any_rows or bool(result.rows)
+        joiner.add(result.reading.kind or "", result.rows)
+        del reader, result, sheet
     if not any(r.kind for r in readings):
         message = _(
             "No sheet holds a table of ITA results: no row among the first 20 rows of a sheet names the "
             "agency and its scores (ชื่อหน่วยงาน, IIT, EIT, OIT, คะแนนรวม, ...)."
         )
         problems.error(first, 0, "", "", message)
-    elif not rows and not problems.errors:
+    elif not any_rows and not problems.errors:
         problems.error(first, 0, "", "", _("The table has no rows of results."))
-    years = sorted({row.year for _kind, row in rows if row.year is not None})
+    years = sorted(years)
     if year is None and len(years) > 1:
         message = _("The file holds results of several years (%(years)s): choose the year to import.") % {
             "years": ", ".join(str(y) for y in years)
         }
         problems.error(first, 0, "", "", message)
-    records = _Joiner(problems).join(rows)
+    records = joiner.finish()
+    problems.errors.extend(joiner.problems.errors)
+    problems.warnings.extend(joiner.problems.warnings)
+    clear_memos()
     return Reading(
-        book.format,
-        book.encoding,
+        fmt,
+        encoding,
         tuple(readings),
         records,
         tuple(problems.warnings),
@@ -141,6 +189,9 @@ def read_itas_workbook(
     )
 
 
+#: Rows repeating values (e.g. a national file's indicator sheet beside its summary) are warned one
+#: by one up to this many, then counted in one warning.
+MAX_REPEAT_WARNINGS = 20
 _DIFFERS = _lazy("The value differs from the one in row %(row)s of sheet “%(sheet)s” (%(value)s).")
 
 
@@ -154,12 +205,17 @@ class _Record:
     rows: list[tuple[str, int]] = field(default_factory=list)
 
     def freeze(self) -> AgencyYear:
-        def part(name: str) -> dict[Any, Any]:
-            return {key: value for (slot, key), (value, _s, _r) in self.slots.items() if slot == name}
+        parts: dict[str, dict[Any, Any]] = {}
+        for (slot, key), (value, _s, _r) in self.slots.items():
+            group = parts.get(slot)
+            if group is None:
+                group = parts[slot] = {}
+            group[key] = value
 
-        single = {
-            slot: value for (slot, _key), (value, _s, _r) in self.slots.items() if slot in ("total", "band")
-        }
+        def part(name: str) -> dict[Any, Any]:
+            return parts.get(name, {})
+
+        single = {slot: parts[slot][None] for slot in ("total", "band") if slot in parts}
         return AgencyYear(
             agency=self.agency,
             itas_code=self.itas_code,
@@ -184,9 +240,11 @@ class _Joiner:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self.records: dict[tuple[Any, ...], _Record] = {}
+        self.repeats = 0
+        self.more_repeats_at = ("", 0)  # where the first repeat not listed is (the count goes there)
 
-    def join(self, rows: list[tuple[str, Row]]) -> tuple[AgencyYear, ...]:
-        for kind, row in rows:
+    def add(self, kind: str, rows: list[Row]) -> None:
+        for row in rows:
             key = (*agency_key(row), row.year)
             record = self.records.get(key)
             if record is None:
@@ -195,8 +253,16 @@ class _Joiner:
             record.province = record.province or row.province
             record.rows.append((row.sheet, row.excel_row))
             self._put(record, row, _slots(kind, row, self.problems))
+
+    def finish(self) -> tuple[AgencyYear, ...]:
+        if self.repeats > MAX_REPEAT_WARNINGS:
+            message = _("%(count)s more rows repeat values given before for their agency and year.") % {
+                "count": self.repeats - MAX_REPEAT_WARNINGS
+            }
+            self.problems.warn(*self.more_repeats_at, "", "", message)
         self._merge_names()
-        return tuple(record.freeze() for record in self.records.values())
+        # frozen one by one, each record let go as soon as it is frozen
+        return tuple(self.records.pop(key).freeze() for key in list(self.records))
 
     def _put(self, record: _Record, row: Row, slots: list[tuple[tuple[str, Any], Any, str]]) -> None:
         repeated = False
@@ -213,9 +279,13 @@ class _Joiner:
                 "sheet": sheet,
                 "value": before,
             }
-            text = shown(row.cells[_field_of(slot)][0]) if _field_of(slot) in row.cells else str(value)
+            text = shown(row.cells[_field_of(slot)]) if _field_of(slot) in row.cells else str(value)
             self.problems.error(row.sheet, row.excel_row, letter, text, message)
         if repeated:
+            self.repeats += 1
+            if self.repeats == MAX_REPEAT_WARNINGS + 1:
+                self.more_repeats_at = (row.sheet, row.excel_row)
+        if repeated and self.repeats <= MAX_REPEAT_WARNINGS:
             message = _("The row repeats values given before for this agency and year: counted once.")
             self.problems.warn(row.sheet, row.excel_row, "", "", message)
 
@@ -249,24 +319,38 @@ def _field_of(slot: tuple[str, Any]) -> str:
     return {"tool": key, "weighted": f"{key}_weighted", "total": "total", "band": "band"}.get(name, "score")
 
 
+_MISSING = object()
+_SLOT_OF: dict[str, tuple[str, Any] | None] = {}
+
+
+def _slot_of(name: str) -> tuple[str, Any] | None:
+    """The slot a parsed field fills by itself (a wide column), or None (a long row's own fields)."""
+    if name in TOOLS:
+        return ("tool", name)
+    if name.endswith("_weighted"):
+        return ("weighted", name.removesuffix("_weighted"))
+    if name in ("total", "band"):
+        return (name, None)
+    if name.startswith(("indicator:", "item:", "question:")):
+        group, _sep, key = name.partition(":")
+        return (group, int(key) if group == "indicator" else key)
+    return None
+
+
 def _slots(kind: str, row: Row, problems: Problems) -> list[tuple[tuple[str, Any], Any, str]]:
     """(slot, value, column letter) a row fills: ("tool", "IIT"), ("indicator", 3), ("item", "O12"), ..."""
-    values, cells = row.values, row.cells
+    values, cells, letters = row.values, row.cells, row.letters
     slots: list[tuple[tuple[str, Any], Any, str]] = []
 
     def letter(name: str) -> str:
-        return cells[name][1] if name in cells else ""
+        return letters.get(name, "") if name in cells else ""
 
     for name, value in values.items():
-        if name in TOOLS:
-            slots.append((("tool", name), value, letter(name)))
-        elif name.endswith("_weighted"):
-            slots.append((("weighted", name.removesuffix("_weighted")), value, letter(name)))
-        elif name in ("total", "band"):
-            slots.append(((name, None), value, letter(name)))
-        elif name.startswith(("indicator:", "item:", "question:")):
-            group, _sep, key = name.partition(":")
-            slots.append(((group, int(key) if group == "indicator" else key), value, letter(name)))
+        slot = _SLOT_OF.get(name, _MISSING)
+        if slot is _MISSING:
+            slot = _SLOT_OF[name] = _slot_of(name)
+        if slot is not None:
+            slots.append((slot, value, letter(name)))
     if kind == KIND_INDICATORS and "indicator" in values:
         score = values.get("score", values.get("total"))
         if score is not None:

@@ -27,6 +27,7 @@ from .results import (
 )
 from .values import (
     is_blank,
+    memo,
     parse_band,
     parse_decimal,
     parse_item_result,
@@ -40,6 +41,9 @@ DEFAULT_WEIGHTS: Mapping[str, Decimal] = {"IIT": Decimal(30), "EIT": Decimal(30)
 TOLERANCE = Decimal("0.02")  # published values are rounded to two decimals
 MAX_FORMULA_PROBLEMS = 20
 _TOTAL_WORDS = {"รวม", "รวมทั้งสิ้น", "เฉลี่ย", "ค่าเฉลี่ย", "คะแนนเฉลี่ย", "สรุป", "total", "average", "mean"}
+_INFINITE = (float("inf"), float("-inf"))
+_MISSING = object()
+PARSED_PER_COLUMN = 100_000
 _VALUE_FIELDS = {"total", "band", "score", "result", *TOOLS, *(f"{t}_weighted" for t in TOOLS)}
 
 
@@ -49,7 +53,8 @@ class Row:
 
     sheet: str
     excel_row: int
-    cells: dict[str, tuple[Any, str]]  # field -> (value as read, column letter)
+    cells: dict[str, Any]  # field -> value as read (the non-blank cells)
+    letters: dict[str, str]  # field -> column letter: the sheet's one dict, shared by its rows
     agency: str = ""
     itas_code: str = ""
     province: str = ""
@@ -80,6 +85,9 @@ class SheetReader:
         self.mapping, self.problems = mapping, problems
         self.values = filled_rows(sheet)
         self._texts: dict[int, list[str]] = {}
+        self._parsed: dict[str, dict] = {}
+        self._years: dict[tuple[type, Any], int | None] = {}
+        self.letters: dict[str, str] = {}
 
     def text(self, index: int) -> list[str]:
         """Row ``index`` as texts (only the rows looked at as headers, titles or codes are converted)."""
@@ -178,16 +186,46 @@ class SheetReader:
         header_texts = {clean_name(t) for t in self.text(header) if t.strip()}
         rows: list[Row] = []
         year_missing = False
+        # Cells repeat (an agency's name and code on each of its rows): texts are worked out once.
+        blank: dict[str, bool] = {}
+        letters = self.letters = {f: letter for f, _c, letter in used}
+        columns = [(f, c) for f, c, _letter in used]
+        names: dict[Any, str] = {}
+        codes: dict[Any, str] = {}
+        first_row, sheet_name = self.sheet.first_row, self.sheet.name
         for index in range(header + 1, len(self.values)):
             raw = self.values[index]
-            excel_row = self.sheet.excel_row(index)
-            cells = {f: (raw[c], letter) for f, c, letter in used if not is_blank(raw[c])}
+            excel_row = first_row + index
+            cells = {}
+            for f, c in columns:
+                value = raw[c]
+                kind_of = value.__class__
+                if kind_of is float:
+                    if value != value or value in _INFINITE:
+                        continue
+                elif kind_of is str:
+                    empty = blank.get(value)
+                    if empty is None:
+                        empty = is_blank(value)
+                        if len(blank) < PARSED_PER_COLUMN:
+                            blank[value] = empty
+                    if empty:
+                        continue
+                elif kind_of is not int and is_blank(value):
+                    continue
+                cells[f] = value
             if not cells:
                 continue
-            row = Row(self.sheet.name, excel_row, cells)
-            row.agency = clean_name(cell_text(cells["agency"][0])) if "agency" in cells else ""
-            row.itas_code = text_of(cells["itas_code"][0]) if "itas_code" in cells else ""
-            row.province = clean_name(cell_text(cells["province"][0])) if "province" in cells else ""
+            row = Row(sheet_name, excel_row, cells, letters)
+            if "agency" in cells:
+                value = cells["agency"]
+                row.agency = names.get(value) or names.setdefault(value, _name(value))
+            if "itas_code" in cells:
+                value = cells["itas_code"]
+                row.itas_code = codes.get(value) or codes.setdefault(value, text_of(value))
+            if "province" in cells:
+                value = cells["province"]
+                row.province = names.get(value) or names.setdefault(value, _name(value))
             if (row.agency or row.itas_code) in header_texts:
                 continue  # the header repeated (a table printed page by page)
             if not row.agency and not row.itas_code:
@@ -195,7 +233,7 @@ class SheetReader:
                     continue  # a note or a heading between the rows
                 self.error(excel_row, "", "", _("The row has scores but no agency."))
                 continue
-            if header_key(row.agency) in _TOTAL_WORDS:
+            if _total_word(row.agency):
                 continue  # a total or average row under the table
             row.year = self._year(row, sheet_year)
             if row.year is None and "year" in row.cells:
@@ -210,19 +248,21 @@ class SheetReader:
     def _year(self, row: Row, sheet_year: int | None) -> int | None:
         if "year" not in row.cells:
             return self.year or sheet_year
-        value, letter = row.cells["year"]
-        text = shown(value)
+        value, letter = row.cells["year"], row.letters["year"]
         try:
-            year = parse_year(value)
+            key = (value.__class__, value)
+            year = self._years.get(key, _MISSING)
+            if year is _MISSING:
+                year = self._years[key] = parse_year(value)
         except ValueError as error:
-            self.error(row.excel_row, letter, text, str(error))
+            self.error(row.excel_row, letter, shown(value), str(error))
             return None
         if self.year is not None and year is not None and year != self.year:
             message = _("The row is for year %(row)s but the import is for year %(year)s.") % {
                 "row": year,
                 "year": self.year,
             }
-            self.error(row.excel_row, letter, text, message)
+            self.error(row.excel_row, letter, shown(value), message)
             return None
         return year or self.year or sheet_year
 
@@ -245,6 +285,9 @@ class SheetReader:
                 else g
                 for g in guesses
             ]
+            for tool in plain:
+                if tool in self.letters:
+                    self.letters[f"{tool}_weighted"] = self.letters[tool]
             for row in rows:
                 for tool in plain:
                     if tool in row.cells:
@@ -257,7 +300,7 @@ class SheetReader:
             found: dict[str, Decimal] = {}
             for name in [*plain, "total"]:
                 try:
-                    value = parse_decimal(row.cells[name][0]) if name in row.cells else None
+                    value = parse_decimal(row.cells[name]) if name in row.cells else None
                 except ValueError:
                     value = None
                 if value is not None:
@@ -278,16 +321,30 @@ class SheetReader:
 
     def _values(self, row: Row, kind: str) -> None:
         allowed = self.bands.get(row.year) if self.bands is not None and row.year is not None else None
-        for name, (value, letter) in row.cells.items():
-            try:
-                parsed = self._value(name, value, kind, allowed)
-            except ValueError as error:
-                self.error(row.excel_row, letter, shown(value), str(error))
-                continue
+        parsed_by_field = self._parsed
+        values = row.values
+        for name, value in row.cells.items():
+            # A column repeats a few thousand distinct values over half a million rows (names,
+            # "มี"/"ไม่มี", O-codes, two-decimal scores): each is parsed once per column.
+            key = (value.__class__, value, row.year) if name == "band" else (value.__class__, value)
+            parsed_here = parsed_by_field.get(name)
+            if parsed_here is None:
+                parsed_here = parsed_by_field[name] = {}
+            parsed = parsed_here.get(key, _MISSING)
+            if parsed is _MISSING:
+                try:
+                    parsed = self._value(name, value, kind, allowed)
+                except ValueError as error:
+                    self.error(row.excel_row, row.letters[name], shown(value), str(error))
+                    continue
+                except TypeError:  # pragma: no cover - every cell value calamine gives is hashable
+                    parsed = self._value(name, value, kind, allowed)
+                if len(parsed_here) < PARSED_PER_COLUMN:
+                    parsed_here[key] = parsed
             if parsed is not None:
-                row.values[name] = parsed
+                values[name] = parsed
         if kind == KIND_ITEMS and "code" in row.cells and "result" not in row.values and "score" in row.cells:
-            value, letter = row.cells["score"]
+            value, letter = row.cells["score"], row.letters["score"]
             row.values.pop("score", None)
             try:
                 result = parse_item_result(value)
@@ -333,10 +390,21 @@ def shown(value: Any) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+@memo
+def _name(value: Any) -> str:
+    return clean_name(cell_text(value))
+
+
+@memo
+def _total_word(name: str) -> bool:
+    return header_key(name) in _TOTAL_WORDS
+
+
 def _wide(cells: Mapping[str, object]) -> set[str]:
     return {f for f in cells if f.startswith(("indicator:", "item:", "question:"))}
 
 
+@memo
 def _indicator_number(value: Any) -> int:
     text = text_of(value)
     match = re.match(r"^(?:ตัวชี้วัด(?:ที่)?|indicator)?\s*(\d{1,2})(?!\d)(?:\.(?!\d)|\s|$)", text, re.IGNORECASE)
@@ -345,6 +413,7 @@ def _indicator_number(value: Any) -> int:
     raise ValueError(_("Not an indicator number (1 to 10)."))
 
 
+@memo
 def _code(value: Any, kind: str) -> str:
     key = header_key(text_of(value))
     pattern = r"(o)(\d{1,2})" if kind == KIND_ITEMS else r"([ie])(\d{1,2})"

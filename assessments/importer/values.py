@@ -6,9 +6,10 @@ Each parser returns the value or raises ``ValueError`` with a translated message
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,6 +33,40 @@ _PASSED = {"มี", "ผ่าน", "100", "1", "✓", "✔", "☑", "yes", "y"
 _FAILED = {"ไม่มี", "ไม่ผ่าน", "0", "✗", "✘", "×", "x", "☒", "no", "n", "false", "fail", "failed", "ไม่ใช่"}
 
 
+#: Entries kept per memoised parser: a national file repeats the same few thousand cell values
+#: (agency names and codes on every row, "มี"/"ไม่มี", O-codes, two-decimal scores) half a million times.
+MEMO_SIZE = 50_000
+_MEMOS: list[dict] = []
+
+
+def memo(fn: Callable) -> Callable:
+    """Remember ``fn``'s answer per (type, value, arguments): a pure parser of one cell. Errors are not
+    remembered (they carry a translated message); ``clear_memos`` empties every table (after a file)."""
+    cache: dict = {}
+    _MEMOS.append(cache)
+
+    @functools.wraps(fn)
+    def wrapper(value: Any, *args: Any, **kwargs: Any) -> Any:
+        key = (value.__class__, value, *args, *kwargs.items()) if args or kwargs else (value.__class__, value)
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value
+            return fn(value, *args, **kwargs)
+        result = fn(value, *args, **kwargs)
+        if len(cache) < MEMO_SIZE:
+            cache[key] = result
+        return result
+
+    return wrapper
+
+
+def clear_memos() -> None:
+    for cache in _MEMOS:
+        cache.clear()
+
+
 def text_of(value: Any) -> str:
     """A cell as text with Thai digits made Arabic, zero-width marks removed, spaces trimmed."""
     text = value if type(value) is str else cell_text(value)
@@ -43,9 +78,19 @@ def text_of(value: Any) -> str:
 
 
 def is_blank(value: Any) -> bool:
+    if value.__class__ is str:
+        if value.isascii():
+            text = value.strip()
+            return len(text) <= 4 and text.lower() in _EMPTY  # the ASCII words of _EMPTY are short
+        return _blank_text(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return isinstance(value, float) and (math.isnan(value) or math.isinf(value))
     return value is None or value == "" or text_of(value).lower() in _EMPTY
+
+
+@memo
+def _blank_text(value: str) -> bool:
+    return text_of(value).lower() in _EMPTY
 
 
 def parse_decimal(value: Any) -> Decimal | None:

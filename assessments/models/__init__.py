@@ -18,6 +18,7 @@ from .frameworks import (
     SubIndicator,
     Tool,
 )
+from .import_jobs import ImportJob, ImportJobKind, ImportJobState
 from .import_mappings import ImportMapping
 from .organizations import (
     WRITER_ROLES,
@@ -43,6 +44,9 @@ __all__ = [
     "DisclosureResult",
     "FrameworkStatus",
     "FrameworkVersion",
+    "ImportJob",
+    "ImportJobKind",
+    "ImportJobState",
     "ImportMapping",
     "Indicator",
     "IndicatorScore",

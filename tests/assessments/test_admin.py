@@ -15,6 +15,7 @@ from assessments.models import (
     Assessment,
     DisclosureResult,
     FrameworkVersion,
+    ImportJob,
     ImportMapping,
     IndicatorScore,
     Membership,
@@ -26,7 +27,15 @@ from assessments.models import (
 
 from ..conftest import PASSWORD
 
-VIEW_ONLY = {Assessment, IndicatorScore, QuestionScore, DisclosureResult, ImportMapping, OitReadiness}
+VIEW_ONLY = {
+    Assessment,
+    IndicatorScore,
+    QuestionScore,
+    DisclosureResult,
+    ImportMapping,
+    OitReadiness,
+    ImportJob,
+}
 
 
 @pytest.fixture
@@ -79,6 +88,10 @@ def test_assessment_data_is_view_only_in_the_admin(client, superuser, assessment
             assessment=assessment,
             item=assessment.framework.items.get(code="O2"),
             status="published",
+        )
+    if model is ImportJob:  # queued by the import pages, run by the task worker
+        obj = ImportJob.objects.create(
+            user=superuser, organization=assessment.organization, kind="import", file_name="ผล.xlsx"
         )
     name = f"admin:assessments_{model._meta.model_name}"
     assert client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200
