@@ -29,8 +29,13 @@ def percent_field(verbose_name, **kwargs) -> models.DecimalField:
 
 
 class Assessment(models.Model):
+    # No index of its own: the unique (organization, fiscal_year) constraint's index starts with it.
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("organization")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("organization"),
+        db_index=False,
     )
     framework = models.ForeignKey(
         FrameworkVersion, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("framework")
@@ -92,8 +97,13 @@ class IndicatorScore(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
     )
+    # No index of its own: the unique (assessment, …) constraint's index starts with it.
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="indicator_scores", verbose_name=_("assessment")
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="indicator_scores",
+        verbose_name=_("assessment"),
+        db_index=False,
     )
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
@@ -121,8 +131,13 @@ class QuestionScore(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
     )
+    # No index of its own: the unique (assessment, …) constraint's index starts with it.
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="question_scores", verbose_name=_("assessment")
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="question_scores",
+        verbose_name=_("assessment"),
+        db_index=False,
     )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("question"))
     score = percent_field(_("score"))
@@ -148,8 +163,13 @@ class DisclosureResult(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
     )
+    # No index of its own: the unique (assessment, …) constraint's index starts with it.
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="disclosures", verbose_name=_("assessment")
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="disclosures",
+        verbose_name=_("assessment"),
+        db_index=False,
     )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
     passed = models.BooleanField(_("passed"), null=True, blank=True)

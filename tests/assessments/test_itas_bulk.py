@@ -222,3 +222,46 @@ def test_national_file_repeats_are_warned_twenty_times_then_counted():
         22,
         "10 more rows repeat values given before for their agency and year.",
     )
+
+
+def test_bulk_import_keeps_backslashes_tabs_and_line_breaks_as_the_services_do(frameworks, settings, staff):
+    # PostgreSQL streams the rows in COPY's text format, where these characters must be escaped.
+    odd = "ไม่พบ\\ข้อมูล\tปี\nปัจจุบัน \\N “ปี 2565”"
+    rows = list(national_rows(national_agencies(3)))
+    rows = [(s, [*r[:6], odd]) if s == "oit" and r[4] == "ไม่มี" else (s, r) for s, r in rows]
+    data = national_workbook(0, rows=rows)
+    settings.ITAS_BULK_AGENCIES = 10**9
+    assert itas_import(data=data, user=staff, create_agencies=True).errors == []
+    by_services = snapshot()
+    Organization.objects.all().delete()
+    settings.ITAS_BULK_AGENCIES = 1
+    result = itas_import(data=data, user=staff, create_agencies=True)
+    assert (result.errors, result.written) == ([], True)
+    assert snapshot() == by_services
+    notes = set(DisclosureResult.objects.exclude(note="").values_list("note", flat=True))
+    assert notes == {odd}
+
+
+def test_bulk_import_row_saved_meanwhile_rolls_everything_back(frameworks, national, bulk, monkeypatch):
+    """A result row of an agency saved by someone else between planning and writing (a unique row
+    taken): the import stops with a Thai-translatable message and nothing of it stays."""
+    from assessments import itas_bulk
+
+    before = counts()
+    original = itas_bulk.BulkWriter._rows
+
+    def row_saved_meanwhile(self, audits):
+        _agency, assessment, _changes = audits[0]
+        item = assessment.framework.items.get(code="O1")
+        DisclosureResult.objects.create(
+            organization_id=assessment.organization_id, assessment_id=assessment.pk, item=item, passed=True
+        )
+        monkeypatch.setattr(itas_bulk.BulkWriter, "_rows", original)
+        return original(self, audits)
+
+    monkeypatch.setattr(itas_bulk.BulkWriter, "_rows", row_saved_meanwhile)
+    result = itas_import(data=national, user=COMMAND_LINE, create_agencies=True)
+    assert [e.message for e in result.errors] == [
+        "A result of one of these agencies was saved at the same moment; import the file again."
+    ]
+    assert (result.written, counts()) == (False, before)
