@@ -97,7 +97,9 @@ def chain_save(
     """Create a chain or replace its name and steps ((position title, user) in order).
 
     Memos awaiting a decision follow the chain as it now is: the current step's position is the one
-    the new chain has at that place."""
+    the new chain has at that place (a new holder of a position receives what waits there). A step at
+    which a memo waits cannot be removed: the memo would wait for nobody. Submissions and decisions
+    lock the chain's row too, so an edit and a decision on the same chain run one after the other."""
     require_admin(user, organization)
     name = (name or "").strip()
     if not name:
@@ -119,6 +121,7 @@ def chain_save(
         chain = ApprovalChain(organization=organization)
     else:
         chain = ApprovalChain.objects.select_for_update().get(pk=chain.pk, organization=organization)
+        _check_waiting_steps(chain, len(clean_steps))
     chain.name, chain.is_active = name, is_active
     chain.full_clean(exclude=["organization"], validate_constraints=False)
     try:
@@ -138,8 +141,36 @@ def chain_save(
     return chain
 
 
+def _check_waiting_steps(chain: ApprovalChain, step_count: int) -> None:
+    """Refuse a chain of ``step_count`` steps while a memo waits at a step beyond it."""
+    waiting = list(
+        Memo.objects.filter(chain=chain, status=MemoStatus.PENDING, current_step__gt=step_count)
+        .order_by("current_step", "pk")
+        .values_list("document_number", "subject", "current_step")
+    )
+    if waiting:
+        memos = ", ".join(
+            _("%(memo)s (step %(step)s)") % {"memo": number or subject[:40], "step": step}
+            for number, subject, step in waiting
+        )
+        raise ValidationError(
+            {
+                "steps": _(
+                    "Memos wait for a decision at a step this change removes: %(memos)s. Keep the "
+                    "step until they are decided or returned."
+                )
+                % {"memos": memos}
+            }
+        )
+
+
 def _chain_steps(chain: ApprovalChain) -> list[ApprovalStep]:
     return list(chain.steps.select_related("user").order_by("order"))
+
+
+def _lock_chain(memo: Memo) -> None:
+    """Hold the memo's chain while its steps are read and the memo moves along them (see chain_save)."""
+    list(ApprovalChain.objects.select_for_update().filter(pk=memo.chain_id).values_list("pk", flat=True))
 
 
 # --------------------------------------------------------------------------- drafts
@@ -339,6 +370,7 @@ def memo_submit(*, memo: Memo, user: Any) -> Memo:
     require_write(user, memo.organization_id)
     fresh = _memo_locked(memo)
     _require_editable(fresh)
+    _lock_chain(fresh)
     steps = _chain_steps(fresh.chain)
     if not steps:
         raise ValidationError(_("This approval chain has no approvers yet."))
@@ -414,6 +446,7 @@ def memo_decide(*, memo: Memo, step: int, revision: int, kind: str, comment: str
     The same decision sent twice (a double click, two tabs) records one decision: the second finds
     it and returns it."""
     fresh = _memo_locked(memo)
+    _lock_chain(fresh)
     comment = (comment or "").strip()
     if kind not in DecisionKind.values:
         raise ValidationError({"kind": _("Choose a decision.")})

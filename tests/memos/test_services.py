@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from assessments.models import Role
 from measures.models import ProgressReport
 from memos import services
 from memos.models import Decision, DocumentCounter, Memo, MemoStatus
+from tests.conftest import make_member
 
 from .conftest import approve_all
 
@@ -189,3 +191,30 @@ def test_writes_need_a_writer(memo, executive, outsider):
 def test_chain_configuration_is_for_the_org_admin(org_a, officer, head):
     with pytest.raises(PermissionDenied):
         services.chain_save(organization=org_a, name="x", steps=[("หัวหน้า", head)], user=officer)
+
+
+def test_a_step_where_a_memo_waits_cannot_be_removed(
+    memo, chain, org_a, org_admin, officer, head, executive, mayor
+):
+    services.memo_submit(memo=memo, user=officer)
+    memo = approve_all(memo, [head, executive])  # now waiting for the mayor at step 3
+    assert memo.current_step == 3
+    two_steps = [("หัวหน้าสำนักปลัดเทศบาล", head), ("ปลัดเทศบาล", executive)]
+    with pytest.raises(ValidationError) as caught:
+        services.chain_save(organization=org_a, name=chain.name, steps=two_steps, chain=chain, user=org_admin)
+    assert memo.document_number in caught.value.message_dict["steps"][0]
+    assert chain.steps.count() == 3
+
+    # Another holder of the position receives what waits there.
+    deputy = make_member("deputy", org_a, Role.EXECUTIVE, "รองนายกเทศมนตรี")
+    steps = [*two_steps, ("นายกเทศมนตรี", deputy)]
+    services.chain_save(organization=org_a, name=chain.name, steps=steps, chain=chain, user=org_admin)
+    assert services.current_step(memo).user == deputy
+    with pytest.raises(PermissionDenied):
+        services.memo_decide(memo=memo, step=3, revision=memo.revision, kind="approve", user=mayor)
+    memo = approve_all(memo, [deputy])
+    assert memo.status == MemoStatus.APPROVED
+
+    # Once the memo is decided, the step can go.
+    services.chain_save(organization=org_a, name=chain.name, steps=two_steps, chain=chain, user=org_admin)
+    assert chain.steps.count() == 2

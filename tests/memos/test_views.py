@@ -229,3 +229,28 @@ def test_decide_is_404_for_an_outsider(client, memo, officer, outsider):
     )
     assert response.status_code == 404
     assert Decision.objects.count() == 0
+
+
+def test_chain_page_refuses_to_remove_the_step_a_memo_waits_at(
+    client, org_admin, org_a, chain, memo, officer, head, executive, mayor
+):
+    services.memo_submit(memo=memo, user=officer)
+    for user in (head, executive):
+        memo.refresh_from_db()
+        services.memo_decide(memo=memo, step=memo.current_step, revision=1, kind="approve", user=user)
+    response = login(client, org_admin).post(
+        reverse("memos:chain-edit", args=[org_a.pk, chain.pk]),
+        {
+            "name": chain.name,
+            "is_active": "on",
+            "title_0": "หัวหน้าสำนักปลัดเทศบาล",
+            "user_0": head.pk,
+            "title_1": "ปลัดเทศบาล",
+            "user_1": executive.pk,
+        },
+    )
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "รอการพิจารณาอยู่ที่ขั้นที่การแก้ไขนี้ตัดออก" in text
+    assert memo.document_number in text
+    assert chain.steps.count() == 3
