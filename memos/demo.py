@@ -11,12 +11,13 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.models import Membership, Organization
 
 from . import services
 from .attachments import spec_of
-from .models import ApprovalChain, Memo
+from .models import ApprovalChain, Decision, Memo, MemoRevision
 
 CHAIN_NAME = "สายงานปกติ (สำนักปลัด → ปลัด → นายก)"
 CHAIN = [
@@ -64,4 +65,11 @@ def seed_demo_memos(organization: Organization) -> Memo | None:
         services.memo_decide(
             memo=memo, step=memo.current_step, revision=memo.revision, kind="approve", user=users[name]
         )
+    # The demo reads as a memo of 2565: submitted on its date, each approver deciding on a later day
+    # (the audit trail keeps the real times of the seeding).
+    submitted = timezone.make_aware(datetime.datetime.combine(DEMO_DATE, datetime.time(9, 30)))
+    MemoRevision.objects.filter(memo=memo).update(submitted_at=submitted)
+    for day, pk in enumerate(memo.decisions.order_by("step").values_list("pk", flat=True), start=1):
+        decided = submitted + datetime.timedelta(days=day, hours=day)
+        Decision.objects.filter(pk=pk).update(decided_at=decided)
     return services.memo_final_pdf_render(memo_id=memo.pk)

@@ -28,3 +28,24 @@ def test_seed_demo_adds_the_chain_and_an_approved_memo(frameworks, media):
     ]
     with memo.final_pdf.open("rb") as f:
         assert hashlib.sha256(f.read()).hexdigest() == memo.final_pdf_sha256
+
+
+def test_the_demo_memo_reads_as_one_of_2565(frameworks, media):
+    """Dated in April 2022 (B.E. 2565), submitted that day, each approver deciding on a later day of the
+    same fiscal year."""
+    import datetime
+
+    from django.utils import timezone
+
+    from memos.models import MemoRevision
+
+    seed_demo()
+    memo = Memo.objects.get()
+    submitted = timezone.localtime(MemoRevision.objects.get(memo=memo).submitted_at)
+    decided = [
+        timezone.localtime(d) for d in Decision.objects.order_by("step").values_list("decided_at", flat=True)
+    ]
+    assert memo.date == submitted.date() == datetime.date(2022, 4, 21)
+    assert (
+        submitted < decided[0] < decided[1] < decided[2] < timezone.make_aware(datetime.datetime(2022, 10, 1))
+    )
