@@ -112,13 +112,14 @@ def memo_context(memo: Memo, *, attachments: bool = True) -> dict:
         )
     day = source.date or timezone.localdate()
     org = memo.organization
-    unit_line = f"{memo.unit.name} {org.name}"
     return {
         "memo": memo,
         "draft": memo.status in (MemoStatus.DRAFT, MemoStatus.RETURNED),
         "org": org,
         "emblem": _emblem_uri(memo),
-        "unit_line": d(unit_line),
+        # ส่วนราชการ: the unit, then the organization kept on one line (a long line breaks between them)
+        "unit_name": d(memo.unit.name),
+        "org_name": d(org.name),
         "phone": d(memo.unit.phone or org.phone),
         "document_number": d(memo.document_number),
         "date": thai.format_date(day, "long", digits=digits) if source.date or not memo.editable else "",
