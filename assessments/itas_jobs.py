@@ -228,6 +228,38 @@ def job_stalled(job: ImportJob) -> bool:
     return timezone.now() - job.updated_at > timedelta(minutes=settings.ITAS_JOB_STALE_MINUTES)
 
 
+def sweep_import_jobs(*, now=None, keep_days: int | None = None) -> dict[str, int]:
+    """The daily housekeeping of background imports: a job whose worker stopped (running past
+    ``ITAS_JOB_STALE_MINUTES``; its transaction was rolled back, so nothing of it was written) is
+    marked failed with a message saying so, and finished jobs older than ``ITAS_JOB_KEEP_DAYS`` are
+    deleted with their progress files (their results can be a national file's whole preview).
+    Returns the counts ``{"stopped": n, "deleted": n}``."""
+    now = now or timezone.now()
+    keep = timedelta(days=settings.ITAS_JOB_KEEP_DAYS if keep_days is None else keep_days)
+    stale = now - timedelta(minutes=settings.ITAS_JOB_STALE_MINUTES)
+    stopped = 0
+    for pk in ImportJob.objects.filter(state=ImportJobState.RUNNING, updated_at__lt=stale).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=pk, state=ImportJobState.RUNNING).first()
+            if job is not None and job.updated_at < stale:
+                message = _(
+                    "The work stopped without finishing (the task worker was interrupted). Nothing of "
+                    "this file was written: upload it again."
+                )
+                _finish(job, error=message)
+                stopped += 1
+    old = ImportJob.objects.filter(
+        state__in=[ImportJobState.DONE, ImportJobState.FAILED], updated_at__lt=now - keep
+    )
+    ids = list(old.values_list("pk", flat=True))
+    for pk in ids:
+        _progress_path(pk).unlink(missing_ok=True)
+    deleted = ImportJob.objects.filter(pk__in=ids).delete()[0] if ids else 0
+    return {"stopped": stopped, "deleted": deleted}
+
+
 def job_progress(job: ImportJob) -> dict[str, Any]:
     """{"done", "total", "percent", "phase"} of a job: from its progress file while it runs."""
     if job.finished:

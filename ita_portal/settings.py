@@ -221,6 +221,7 @@ ITAS_BACKGROUND_ROWS = int(os.environ.get("ITAS_BACKGROUND_ROWS", "2000"))
 ITAS_BACKGROUND_BYTES = int(os.environ.get("ITAS_BACKGROUND_BYTES", str(1024 * 1024)))
 #: A background import started longer ago than this without finishing is shown as stopped.
 ITAS_JOB_STALE_MINUTES = int(os.environ.get("ITAS_JOB_STALE_MINUTES", "60"))
+ITAS_JOB_KEEP_DAYS = int(os.environ.get("ITAS_JOB_KEEP_DAYS", "30"))
 #: Local time (TIME_ZONE) at which run_scheduler enqueues the daily jobs, "HH:MM".
 DAILY_JOBS_TIME = os.environ.get("DJANGO_DAILY_JOBS_TIME", "07:00")
 

@@ -28,5 +28,12 @@ def send_due_reminders(day: str | None = None) -> dict[str, Any]:
 @task()
 def sweep_orphan_evidence() -> dict[str, Any]:
     """Delete evidence files that no row refers to, and previewed imports never confirmed, older than
-    a day."""
-    return {"deleted": jobs.sweep_orphan_evidence(), "stale_imports": jobs.sweep_stale_imports()}
+    a day; end background ITAS imports whose worker stopped and delete finished ones past
+    ``ITAS_JOB_KEEP_DAYS``."""
+    from assessments.itas_jobs import sweep_import_jobs  # the ITAS jobs build on the measures' app
+
+    return {
+        "deleted": jobs.sweep_orphan_evidence(),
+        "stale_imports": jobs.sweep_stale_imports(),
+        "import_jobs": sweep_import_jobs(),
+    }

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from assessments import itas_jobs
 from assessments.itas_national import national_workbook
@@ -219,3 +220,41 @@ def test_job_whose_worker_stopped_is_shown_as_stopped(client, frameworks, nation
     # a job running for less than that is still polled
     ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
     assert "HX-Redirect" not in client.get(job_url(job, status=True), headers={"HX-Request": "true"})
+
+
+def test_daily_sweep_ends_stopped_jobs_and_deletes_old_finished_ones(frameworks, national, background, staff):
+    from measures.tasks import sweep_orphan_evidence
+
+    background.TASKS = DUMMY
+    pending = {**pending_store(national), "name": "a.xlsx", "year": 2565, "create_agencies": True}
+    jobs = {
+        name: itas_jobs.job_start(user=staff, pending=pending, kind=ImportJobKind.IMPORT) for name in "abcde"
+    }
+    now = timezone.now()
+    stale = now - timedelta(minutes=background.ITAS_JOB_STALE_MINUTES + 1)
+    old = now - timedelta(days=background.ITAS_JOB_KEEP_DAYS + 1)
+    states = {
+        "a": (ImportJobState.RUNNING, stale),  # its worker stopped: ended as failed
+        "b": (ImportJobState.RUNNING, now),  # still running: left alone
+        "c": (ImportJobState.DONE, old),  # finished long ago: deleted
+        "d": (ImportJobState.FAILED, old),  # idem
+        "e": (ImportJobState.DONE, now - timedelta(days=1)),  # finished yesterday: kept
+    }
+    for name, (state, updated) in states.items():
+        ImportJob.objects.filter(pk=jobs[name].pk).update(state=state, updated_at=updated)
+    assert itas_jobs._progress_path(jobs["c"].pk).exists()
+
+    summary = sweep_orphan_evidence.call()
+    assert summary["import_jobs"] == {"stopped": 1, "deleted": 2}
+    left = dict(ImportJob.objects.values_list("pk", "state"))
+    assert left == {
+        jobs["a"].pk: ImportJobState.FAILED,
+        jobs["b"].pk: ImportJobState.RUNNING,
+        jobs["e"].pk: ImportJobState.DONE,
+    }
+    assert ImportJob.objects.get(pk=jobs["a"].pk).error == gettext(
+        "The work stopped without finishing (the task worker was interrupted). Nothing of "
+        "this file was written: upload it again."
+    )
+    assert not itas_jobs._progress_path(jobs["c"].pk).exists()
+    assert itas_jobs.sweep_import_jobs() == {"stopped": 0, "deleted": 0}

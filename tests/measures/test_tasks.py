@@ -259,7 +259,11 @@ def test_sweep_task_on_the_immediate_backend(settings, media, db):
     orphan = default_storage.save("evidence/9/orphan.pdf", SimpleUploadedFile("o", PDF_BYTES))
     age(media / orphan, 48)
     result = sweep_orphan_evidence.enqueue()
-    assert result.return_value == {"deleted": [orphan], "stale_imports": []}
+    assert result.return_value == {
+        "deleted": [orphan],
+        "stale_imports": [],
+        "import_jobs": {"stopped": 0, "deleted": 0},
+    }
     assert not default_storage.exists(orphan)
 
 
