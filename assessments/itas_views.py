@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -213,7 +214,15 @@ def _links(result: ItasImportResult, user: Any) -> dict[tuple[str, int], str]:
     return links
 
 
-def _context(result: ItasImportResult | None, user: Any = None, **extra: Any) -> dict[str, Any]:
+#: Agencies listed per page on a background job's result (a national file lists 8,300).
+OUTCOMES_PER_PAGE = 500
+
+
+def _context(
+    result: ItasImportResult | None, user: Any = None, *, page: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The preview or summary page's context. With ``page`` (a background job's page, which can be
+    opened again), the agencies are listed ``OUTCOMES_PER_PAGE`` at a time; the Excel export has all."""
     context: dict[str, Any] = {"result": result, **extra}
     if result is None:
         return context
@@ -247,11 +256,17 @@ def _context(result: ItasImportResult | None, user: Any = None, **extra: Any) ->
         )
     links = _links(result, user) if result.written and user is not None else {}
     differing = {(d.agency, d.year) for d in result.discrepancies}
+    ordered = sorted(result.outcomes, key=lambda o: (o.year, o.agency))
+    outcomes_page = None
+    if page is not None and len(ordered) > OUTCOMES_PER_PAGE:
+        outcomes_page = Paginator(ordered, OUTCOMES_PER_PAGE).get_page(page)
+        ordered = list(outcomes_page)
     outcomes = [
         {"o": o, "url": links.get((o.agency, o.year)), "differs": (o.agency, o.year) in differing}
-        for o in sorted(result.outcomes, key=lambda o: (o.year, o.agency))
+        for o in ordered
     ]
     context |= {
+        "outcomes_page": outcomes_page,
         "sheets": sheets,
         "outcomes": outcomes,
         "warnings": sorted_problems(result.warnings),
@@ -368,7 +383,8 @@ def itas_import_job(request: HttpRequest, pk: int) -> HttpResponse:
             # confirming imports exactly this file, with the options it was checked with
             rows = sum(sheet.rows for sheet in result.reading.sheets) if result.reading else 0
             request.session[SESSION_KEY] = {**job.pending, "rows": rows}
-        return render(request, "assessments/itas_import.html", _context(result, **context))
+        page = request.GET.get("page", "1")
+        return render(request, "assessments/itas_import.html", _context(result, page=page, **context))
     if result.written and job.user_id == request.user.pk:
         current = request.session.get(SESSION_KEY) or {}
         if current.get("token") == job.pending.get("token"):
@@ -379,7 +395,7 @@ def itas_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/itas_import.html",
-        _context(result, request.user, **context, **done),
+        _context(result, request.user, page=request.GET.get("page", "1"), **context, **done),
         status=status,
     )
 

@@ -258,3 +258,36 @@ def test_daily_sweep_ends_stopped_jobs_and_deletes_old_finished_ones(frameworks,
     )
     assert not itas_jobs._progress_path(jobs["c"].pk).exists()
     assert itas_jobs.sweep_import_jobs() == {"stopped": 0, "deleted": 0}
+
+
+def test_job_result_lists_the_agencies_page_by_page(
+    client, frameworks, national, background, staff, monkeypatch
+):
+    from assessments import itas_views
+
+    monkeypatch.setattr(itas_views, "OUTCOMES_PER_PAGE", 5)
+    background.TASKS = DUMMY
+    pending = {**pending_store(national), "name": "a.xlsx", "year": 2565, "create_agencies": True}
+    job = itas_jobs.job_start(user=staff, pending=pending, kind=ImportJobKind.PREVIEW)
+    itas_jobs.job_run(job.pk)
+    client.force_login(staff)
+
+    def rows(page: str | None) -> tuple[int, str]:
+        url = job_url(job) + (f"?page={page}" if page is not None else "")
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        table = text.split('id="import-rows"', 1)[1].split("</table>", 1)[0]
+        return table.count("<tr>") - 1, text  # minus the header row
+
+    count, text = rows(None)
+    assert count == 5
+    assert f"1–5 จาก {AGENCIES}" in text and 'id="import-rows-pages"' in text
+    assert rows("3")[0] == AGENCIES - 10
+    assert rows("99")[0] == AGENCIES - 10  # past the end: the last page
+    assert rows("x")[0] == 5  # not a number: the first page
+    seen = set()
+    for page in ("1", "2", "3"):
+        text = rows(page)[1].split('id="import-rows"', 1)[1].split("</table>", 1)[0]
+        seen |= {line for line in text.split("<tr>")[2:]}
+    assert len(seen) == AGENCIES  # every agency once
