@@ -142,7 +142,12 @@ def _batches(rows: list, size: int = BATCH) -> Iterable[list]:
 
 
 class _Rows:
-    """Where the writer's new rows go: written at once, in the import's transaction (SQLite)."""
+    """Where the writer's new rows go: written at once, in the import's transaction (SQLite).
+
+    ``text``: whether the writer hands the rows as lines of COPY's text format (``_CopyThread``)
+    rather than as tuples of values."""
+
+    text = False
 
     def put(self, model: type[Model], columns: list[str], rows: list[tuple]) -> None:
         if rows:
@@ -176,11 +181,17 @@ class _CopyThread(_Rows):
         self.thread = threading.Thread(target=self._run, name="itas-copy", daemon=True)
         self.thread.start()
 
-    def put(self, model: type[Model], columns: list[str], rows: list[tuple]) -> None:
+    text = True
+
+    def put(self, model: type[Model], columns: list[str], rows: list) -> None:
+        """``rows``: lines of COPY's text format (the score and O-item rows, formatted as they are
+        built: the national file's 450,000 rows) or tuples of values (formatted here)."""
         self._raise()
         if rows:
-            # Formatted here: the second thread then needs the interpreter only to hand bytes over.
-            self.queue.put((_copy_sql(model, columns), _copy_data(rows)))
+            # Formatted in this thread: the second thread then needs the interpreter only to hand
+            # bytes over.
+            data = "".join(rows).encode() if rows[0].__class__ is str else _copy_data(rows)
+            self.queue.put((_copy_sql(model, columns), data))
 
     def wait(self) -> None:
         self.queue.join()
@@ -214,8 +225,11 @@ class _CopyThread(_Rows):
                 self.queue.task_done()
 
 
-#: COPY's text format: a backslash, tab, newline and carriage return in a value are escaped.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+def _copy_text(value: str) -> str:
+    """A string in COPY's text format: backslash, tab, newline and carriage return escaped.
+    ``str.replace`` rather than ``str.translate``, which maps Thai text character by character in
+    Python (3 s for the national file's audit entries)."""
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _copy_value(value: Any) -> str:
@@ -223,7 +237,7 @@ def _copy_value(value: Any) -> str:
     strings (text and JSON) and aware datetimes."""
     kind = value.__class__
     if kind is str:
-        return value.translate(_COPY_ESCAPES)
+        return _copy_text(value)
     if value is None:
         return "\\N"
     if kind is bool:
@@ -233,6 +247,9 @@ def _copy_value(value: Any) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"no COPY text for {kind.__name__}")
+
+
+_FLAGS = {True: "t", False: "f", None: "\\N"}  # a nullable boolean in COPY's text format
 
 
 def _copy_data(rows: list[tuple]) -> bytes:
@@ -448,6 +465,8 @@ class BulkWriter:
         new_d: list[tuple] = []
         upd_d: list[DisclosureResult] = []
         person_id = self.person_id
+        as_lines = self.rows.text
+        tail = f"{_copy_value(person_id)}\t{_copy_value(self.stamp)}\n"  # updated_by, updated_at
         for agency, assessment, changes in audits:
             org_id, a_id = assessment.organization_id, assessment.pk
             structure = agency.framework.structure
@@ -458,14 +477,16 @@ class BulkWriter:
                 if number in stored_ids:
                     upd_ind.append(IndicatorScore(pk=stored_ids[number], score=value))
                 else:
-                    new_ind.append((org_id, a_id, structure.indicator_ids[number], value))
+                    row = (org_id, a_id, structure.indicator_ids[number], value)
+                    new_ind.append(f"{org_id}\t{a_id}\t{row[2]}\t{value}\n" if as_lines else row)
             stored_ids = ids.get("question", {})
             for code, value in agency.questions.items():
                 changes[f"question:{code}"] = [_text(agency.stored_questions.get(code)), _text(value)]
                 if code in stored_ids:
                     upd_q.append(QuestionScore(pk=stored_ids[code], score=value))
                 else:
-                    new_q.append((org_id, a_id, structure.question_ids[code], value))
+                    row = (org_id, a_id, structure.question_ids[code], value)
+                    new_q.append(f"{org_id}\t{a_id}\t{row[2]}\t{value}\n" if as_lines else row)
             stored_ids = ids.get("item", {})
             for code, given in agency.items.items():
                 before = agency.stored_items.get(code)
@@ -488,18 +509,15 @@ class BulkWriter:
                         )
                     )
                 else:
-                    new_d.append(
-                        (
-                            org_id,
-                            a_id,
-                            structure.disclosure_ids[code],
-                            fields["passed"],
-                            _json_list(fields["urls"]) if urls_text is None else urls_text,
-                            fields["note"],
-                            person_id,
-                            self.stamp,
+                    urls = _json_list(fields["urls"]) if urls_text is None else urls_text
+                    item_id, passed, note = structure.disclosure_ids[code], fields["passed"], fields["note"]
+                    if as_lines:
+                        new_d.append(
+                            f"{org_id}\t{a_id}\t{item_id}\t{_FLAGS[passed]}\t"
+                            f"{_copy_text(urls)}\t{_copy_text(note)}\t{tail}"
                         )
-                    )
+                    else:
+                        new_d.append((org_id, a_id, item_id, passed, urls, note, person_id, self.stamp))
         score_columns = ["organization", "assessment", "indicator", "score"]
         inserts = (
             (IndicatorScore, score_columns, new_ind),

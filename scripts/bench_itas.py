@@ -93,6 +93,13 @@ def child_import(path: str, database_url: str) -> dict:
     data = Path(path).read_bytes()
     out = {"setup_peak_mb": base_mb}
     for run in ("first", "second"):
+        if database_url.startswith("postgres"):
+            # The set-up (migrate, flush: a TRUNCATE of last run's 450,000 rows) leaves WAL behind: a
+            # checkpoint it owes would otherwise land inside the timed import on a slow disk.
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("CHECKPOINT")
         start = time.perf_counter()
         result = itas_import(data=data, user=COMMAND_LINE, year=2565, create_agencies=True)
         seconds = time.perf_counter() - start

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -175,6 +176,8 @@ class DisclosureResult(models.Model):
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     urls = models.JSONField(_("URLs"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Indexed only where set (the partial index below): imported rows, most of a national file,
+    # have no user, and an index of their NULLs only slowed the import.
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -182,6 +185,7 @@ class DisclosureResult(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("updated by"),
+        db_index=False,
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -193,6 +197,13 @@ class DisclosureResult(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "item"], name="assessments_disclosureresult_unique_item"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["updated_by"],
+                condition=Q(updated_by__isnull=False),
+                name="assessments_dr_updated_by",
             )
         ]
 

@@ -265,3 +265,44 @@ def test_bulk_import_row_saved_meanwhile_rolls_everything_back(frameworks, natio
         "A result of one of these agencies was saved at the same moment; import the file again."
     ]
     assert (result.written, counts()) == (False, before)
+
+
+def test_bulk_import_of_question_scores_equals_the_per_row_services(frameworks, settings, staff):
+    import io
+
+    from openpyxl import Workbook
+
+    agencies = national_agencies(3)
+    wb = Workbook()
+    sheets = {"summary": wb.active}
+    sheets["summary"].title = "summary"
+    for name, row in national_rows(agencies):
+        if name not in sheets:
+            sheets[name] = wb.create_sheet(name)
+        sheets[name].append(row)
+    questions = wb.create_sheet("questions")
+    questions.append(["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ปีงบประมาณ", "รหัสข้อคำถาม", "คะแนน (ร้อยละ)"])
+    for n, agency in enumerate(agencies):
+        for code, score in (("i1", 88.81 - n), ("i2", "75.5%"), ("e1", 70 + n)):
+            questions.append([agency.code, agency.name, 2565, code, score])
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+
+    def stored() -> dict:
+        return {
+            (code, item): score
+            for code, item, score in QuestionScore.objects.values_list(
+                "assessment__organization__itas_code", "item__code", "score"
+            )
+        }
+
+    settings.ITAS_BULK_AGENCIES = 10**9
+    assert itas_import(data=data, user=staff, create_agencies=True).errors == []
+    by_services = (stored(), snapshot())
+    assert len(by_services[0]) == 9
+    Organization.objects.all().delete()
+    settings.ITAS_BULK_AGENCIES = 1
+    result = itas_import(data=data, user=staff, create_agencies=True)
+    assert (result.errors, result.written) == ([], True)
+    assert (stored(), snapshot()) == by_services
