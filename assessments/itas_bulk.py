@@ -93,22 +93,19 @@ def _insert(model: type[Model], columns: list[str], rows: list[tuple]) -> None:
     the ORM's bulk_create builds a model instance and prepares every field of every row, several
     times the cost of the write itself at 400,000 rows. Values: ints, bools, None, ``Decimal`` (both
     backends adapt it), JSON text, datetimes from ``connection.ops``."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
-    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "
     # The driver's own cursor is used below: its errors (a unique row taken meanwhile) are turned
     # into Django's (IntegrityError) as the ORM's would be.
     with connection.wrap_database_errors, connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             # SQLite runs in the process: one prepared statement, executed per row, is fastest.
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {_table_columns(model, columns)} VALUES ({marks})"
             for batch in _batches(rows):
-                cursor.executemany(head + marks, batch)
+                cursor.executemany(sql, batch)
             return
         # PostgreSQL: COPY streams the rows in one command (psycopg adapts each value), in the
         # transaction the import runs in.
-        sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
+        with cursor.cursor.copy(_copy_sql(model, columns)) as copy:
             for row in rows:
                 copy.write_row(row)
 
@@ -164,14 +161,16 @@ class _CopyThread(_Rows):
     """PostgreSQL: each batch of rows is streamed by COPY from a second thread, on the import's own
     connection and so in its transaction, while this thread builds the next batch: the server's
     share of the work (the rows and their index entries) runs beside the Python that builds the
-    rows, on another core. The foreign keys stay deferred: checked at COMMIT they cost about half
-    of what the same checks cost at the end of each COPY (national file: 6.7 s against 15 s).
+    rows, on another core. The foreign keys stay deferred to COMMIT: checking them at the end of
+    each COPY instead made the national import no faster.
 
     psycopg holds the connection's lock for the whole of a COPY, so SQL sent meanwhile from this
     thread waits for it; the writer still calls ``wait`` before its own SQL. The first failure is
     kept and raised here, as Django's error (a unique row taken meanwhile: ``IntegrityError``); the
     batches after it are dropped.
     """
+
+    text = True
 
     def __init__(self) -> None:
         self.raw = connection.connection
@@ -180,8 +179,6 @@ class _CopyThread(_Rows):
         self.dropping = False
         self.thread = threading.Thread(target=self._run, name="itas-copy", daemon=True)
         self.thread.start()
-
-    text = True
 
     def put(self, model: type[Model], columns: list[str], rows: list) -> None:
         """``rows``: lines of COPY's text format (the score and O-item rows, formatted as they are
@@ -232,16 +229,17 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+_FLAGS = {True: "t", False: "f", None: "\\N"}  # a nullable boolean in COPY's text format
+
+
 def _copy_value(value: Any) -> str:
     """One value in COPY's text format: the writer's rows hold ints, ``Decimal``, bools, None,
     strings (text and JSON) and aware datetimes."""
     kind = value.__class__
     if kind is str:
         return _copy_text(value)
-    if value is None:
-        return "\\N"
-    if kind is bool:
-        return "t" if value else "f"
+    if value is None or kind is bool:
+        return _FLAGS[value]
     if kind is int or kind is Decimal:
         return str(value)
     if isinstance(value, datetime):
@@ -249,17 +247,19 @@ def _copy_value(value: Any) -> str:
     raise TypeError(f"no COPY text for {kind.__name__}")
 
 
-_FLAGS = {True: "t", False: "f", None: "\\N"}  # a nullable boolean in COPY's text format
-
-
 def _copy_data(rows: list[tuple]) -> bytes:
     return "".join(["\t".join(map(_copy_value, row)) + "\n" for row in rows]).encode()
 
 
-def _copy_sql(model: type[Model], columns: list[str]) -> str:
+def _table_columns(model: type[Model], columns: list[str]) -> str:
+    """``table (column, ...)`` of ``model``'s fields ``columns``, quoted for the database."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
-    return f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+    return f"{quote(model._meta.db_table)} ({names})"
+
+
+def _copy_sql(model: type[Model], columns: list[str]) -> str:
+    return f"COPY {_table_columns(model, columns)} FROM STDIN"
 
 
 class BulkWriter:
@@ -274,21 +274,20 @@ class BulkWriter:
         self.person_id = self.person.pk if self.person is not None else None
         self.stamp = connection.ops.adapt_datetimefield_value(self.now)
         self.done = 0
+        self.rows: _Rows = _Rows()  # the entered rows' sink: a _CopyThread on PostgreSQL once created
 
     # ------------------------------------------------------------------ entry point
 
-    def write(self) -> list[_AgencyPlan]:
-        """Write the plan; returns the agency-years left to the services (another framework revision).
+    def write(self, agencies: list[_AgencyPlan]) -> list[_AgencyPlan]:
+        """Write the plan's ``agencies`` (those created or updated) and the agencies it creates;
+        returns the agency-years left to the services (another framework revision).
 
         First the agencies created and every assessment (created or updated: their keys are needed),
         then the entered rows and the audit entries, chunk by chunk, through ``self.rows``.
         """
         self._organizations()
         writable, rest = [], []
-        for agency in self.plan.agencies:
-            outcome = agency.outcome
-            if outcome is None or outcome.action not in ("created", "updated"):
-                continue
+        for agency in agencies:
             same = agency.assessment is None or agency.assessment.framework_id == agency.framework.version.pk
             (writable if same else rest).append(agency)
         self.total = len(writable)
@@ -297,7 +296,8 @@ class BulkWriter:
             audits.extend(self._assessments(chunk))
         self._flush_entries()
         self.kind = ContentType.objects.get_for_model(Assessment)
-        self.rows = _CopyThread() if connection.vendor == "postgresql" else _Rows()
+        if connection.vendor == "postgresql":
+            self.rows = _CopyThread()
         try:
             for chunk in _batches(audits, max(BATCH // 5, 1)):
                 self._rows(chunk)
@@ -308,7 +308,6 @@ class BulkWriter:
                     self.progress(self.done, self.total)
             self.rows.wait()
         except DatabaseError as exc:
-            self.rows.close(drop=True)
             if isinstance(exc, IntegrityError):
                 message = _(
                     "A result of one of these agencies was saved at the same moment; import the file again."
@@ -321,11 +320,7 @@ class BulkWriter:
 
     def _flush_entries(self) -> None:
         if self.entries:
-            rows = getattr(self, "rows", None)
-            if rows is None:
-                _insert(LogEntry, self.ENTRY_COLUMNS, self.entries)
-            else:
-                rows.put(LogEntry, self.ENTRY_COLUMNS, self.entries)
+            self.rows.put(LogEntry, self.ENTRY_COLUMNS, self.entries)
             self.entries = []
 
     # ------------------------------------------------------------------ agencies created
@@ -467,26 +462,26 @@ class BulkWriter:
         person_id = self.person_id
         as_lines = self.rows.text
         tail = f"{_copy_value(person_id)}\t{_copy_value(self.stamp)}\n"  # updated_by, updated_at
+        sinks = {"indicator": (IndicatorScore, new_ind, upd_ind), "question": (QuestionScore, new_q, upd_q)}
         for agency, assessment, changes in audits:
             org_id, a_id = assessment.organization_id, assessment.pk
             structure = agency.framework.structure
             ids = agency.row_ids
-            stored_ids = ids.get("indicator", {})
-            for number, value in agency.indicators.items():
-                changes[f"indicator:{number}"] = [_text(agency.stored_indicators.get(number)), _text(value)]
-                if number in stored_ids:
-                    upd_ind.append(IndicatorScore(pk=stored_ids[number], score=value))
-                else:
-                    row = (org_id, a_id, structure.indicator_ids[number], value)
-                    new_ind.append(f"{org_id}\t{a_id}\t{row[2]}\t{value}\n" if as_lines else row)
-            stored_ids = ids.get("question", {})
-            for code, value in agency.questions.items():
-                changes[f"question:{code}"] = [_text(agency.stored_questions.get(code)), _text(value)]
-                if code in stored_ids:
-                    upd_q.append(QuestionScore(pk=stored_ids[code], score=value))
-                else:
-                    row = (org_id, a_id, structure.question_ids[code], value)
-                    new_q.append(f"{org_id}\t{a_id}\t{row[2]}\t{value}\n" if as_lines else row)
+            scores = (
+                ("indicator", agency.indicators, agency.stored_indicators, structure.indicator_ids),
+                ("question", agency.questions, agency.stored_questions, structure.question_ids),
+            )
+            for kind, given, stored, targets in scores:
+                stored_ids = ids.get(kind, {})
+                model, new, updated = sinks[kind]
+                for key, value in given.items():
+                    changes[f"{kind}:{key}"] = [_text(stored.get(key)), _text(value)]
+                    if key in stored_ids:
+                        updated.append(model(pk=stored_ids[key], score=value))
+                    elif as_lines:
+                        new.append(f"{org_id}\t{a_id}\t{targets[key]}\t{value}\n")
+                    else:
+                        new.append((org_id, a_id, targets[key], value))
             stored_ids = ids.get("item", {})
             for code, given in agency.items.items():
                 before = agency.stored_items.get(code)

@@ -691,21 +691,17 @@ def _actor(user: Any, organization_id: int) -> Any:
     return SystemActor(organization_id, person=user)
 
 
-def _bulk(plan: _Plan) -> bool:
-    """Whether the plan is written by the bulk writer (``itas_bulk``): past a number of agency-years."""
-    writes = sum(1 for a in plan.agencies if a.outcome is not None and a.outcome.action in (CREATED, UPDATED))
-    return writes >= settings.ITAS_BULK_AGENCIES
-
-
 def _write(plan: _Plan, user: Any, progress: Progress | None = None) -> None:
-    if _bulk(plan):
+    """Write the agency-years created or updated: past ``settings.ITAS_BULK_AGENCIES`` of them with
+    the bulk writer (``itas_bulk``), else one by one through the services."""
+    agencies = [a for a in plan.agencies if a.outcome is not None and a.outcome.action in (CREATED, UPDATED)]
+    if len(agencies) >= settings.ITAS_BULK_AGENCIES:
         try:
-            rest = BulkWriter(plan, user, progress=progress).write()
+            rest = BulkWriter(plan, user, progress=progress).write(agencies)
         except BulkConflict as exc:
             raise _Rollback(exc.problem) from exc
         _write_each(plan, user, rest, [])
         return
-    agencies = [a for a in plan.agencies if a.outcome is not None and a.outcome.action in (CREATED, UPDATED)]
     _write_each(plan, user, agencies, plan.new_organizations, progress)
 
 

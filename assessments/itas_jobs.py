@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -223,27 +223,26 @@ def job_stalled(job: ImportJob) -> bool:
     """A job started longer ago than ``ITAS_JOB_STALE_MINUTES`` and not finished: its worker stopped
     (a national file takes about a minute). The import is one transaction, so nothing of it was
     written; the page says so instead of polling for ever."""
-    if job.state != ImportJobState.RUNNING:
-        return False
-    return timezone.now() - job.updated_at > timedelta(minutes=settings.ITAS_JOB_STALE_MINUTES)
+    return job.state == ImportJobState.RUNNING and job.updated_at < _stale_before()
 
 
-def sweep_import_jobs(*, now=None, keep_days: int | None = None) -> dict[str, int]:
+def _stale_before() -> datetime:
+    """A job running since before this has stalled."""
+    return timezone.now() - timedelta(minutes=settings.ITAS_JOB_STALE_MINUTES)
+
+
+def sweep_import_jobs() -> dict[str, int]:
     """The daily housekeeping of background imports: a job whose worker stopped (running past
     ``ITAS_JOB_STALE_MINUTES``; its transaction was rolled back, so nothing of it was written) is
     marked failed with a message saying so, and finished jobs older than ``ITAS_JOB_KEEP_DAYS`` are
     deleted with their progress files (their results can be a national file's whole preview).
     Returns the counts ``{"stopped": n, "deleted": n}``."""
-    now = now or timezone.now()
-    keep = timedelta(days=settings.ITAS_JOB_KEEP_DAYS if keep_days is None else keep_days)
-    stale = now - timedelta(minutes=settings.ITAS_JOB_STALE_MINUTES)
     stopped = 0
-    for pk in ImportJob.objects.filter(state=ImportJobState.RUNNING, updated_at__lt=stale).values_list(
-        "pk", flat=True
-    ):
+    running = ImportJob.objects.filter(state=ImportJobState.RUNNING, updated_at__lt=_stale_before())
+    for pk in running.values_list("pk", flat=True):
         with transaction.atomic():
-            job = ImportJob.objects.select_for_update().filter(pk=pk, state=ImportJobState.RUNNING).first()
-            if job is not None and job.updated_at < stale:
+            job = ImportJob.objects.select_for_update().filter(pk=pk).first()
+            if job is not None and job_stalled(job):
                 message = _(
                     "The work stopped without finishing (the task worker was interrupted). Nothing of "
                     "this file was written: upload it again."
@@ -251,7 +250,8 @@ def sweep_import_jobs(*, now=None, keep_days: int | None = None) -> dict[str, in
                 _finish(job, error=message)
                 stopped += 1
     old = ImportJob.objects.filter(
-        state__in=[ImportJobState.DONE, ImportJobState.FAILED], updated_at__lt=now - keep
+        state__in=[ImportJobState.DONE, ImportJobState.FAILED],
+        updated_at__lt=timezone.now() - timedelta(days=settings.ITAS_JOB_KEEP_DAYS),
     )
     ids = list(old.values_list("pk", flat=True))
     for pk in ids:

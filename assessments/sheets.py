@@ -123,7 +123,15 @@ def strip_zero_width(value: str) -> str:
 
 
 def is_empty(row: Iterable[Any]) -> bool:
-    return all(cell_text(v).strip() == "" for v in row)
+    """No cell holds more than spaces. Strings are tested directly (``cell_text`` only for the
+    others): reading a sheet of half a million rows calls this once a row."""
+    for value in row:
+        if value.__class__ is str:
+            if value and not value.isspace():
+                return False
+        elif cell_text(value).strip():
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- sheets and grids
@@ -267,7 +275,7 @@ def _cut(
         if len(row) > max_columns and any(cell_text(v).strip() for v in row[max_columns:]):
             truncated = True
         values = list(row[:max_columns])
-        if _row_empty(values):
+        if is_empty(values):
             empty_run += 1
             if empty_run >= empty_stop:
                 stray = _first_filled(rows, len(kept) + empty_run, max_rows)
@@ -278,17 +286,6 @@ def _cut(
         kept.append(tuple(values))  # one copy per row: a large sheet is not held twice
     width = max((len(r) for r in kept), default=0)
     return [r if len(r) == width else r + ("",) * (width - len(r)) for r in kept], truncated, stray
-
-
-def _row_empty(values: Sequence[Any]) -> bool:
-    """``is_empty`` at the speed a sheet of half a million rows needs: strings tested directly."""
-    for value in values:
-        if value.__class__ is str:
-            if value and not value.isspace():
-                return False
-        elif cell_text(value).strip():
-            return False
-    return True
 
 
 def _first_filled(rows: Iterable[Sequence[Any]], start: int, max_rows: int) -> int:

@@ -22,6 +22,7 @@ The package: ``results`` (the dataclasses), ``values`` (one cell), ``columns`` (
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -319,10 +320,7 @@ def _field_of(slot: tuple[str, Any]) -> str:
     return {"tool": key, "weighted": f"{key}_weighted", "total": "total", "band": "band"}.get(name, "score")
 
 
-_MISSING = object()
-_SLOT_OF: dict[str, tuple[str, Any] | None] = {}
-
-
+@functools.cache  # a handful of field names, asked once per cell of half a million rows
 def _slot_of(name: str) -> tuple[str, Any] | None:
     """The slot a parsed field fills by itself (a wide column), or None (a long row's own fields)."""
     if name in TOOLS:
@@ -346,9 +344,7 @@ def _slots(kind: str, row: Row, problems: Problems) -> list[tuple[tuple[str, Any
         return letters.get(name, "") if name in cells else ""
 
     for name, value in values.items():
-        slot = _SLOT_OF.get(name, _MISSING)
-        if slot is _MISSING:
-            slot = _SLOT_OF[name] = _slot_of(name)
+        slot = _slot_of(name)
         if slot is not None:
             slots.append((slot, value, letter(name)))
     if kind == KIND_INDICATORS and "indicator" in values:

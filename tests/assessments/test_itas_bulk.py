@@ -25,6 +25,8 @@ from assessments.models import (
     QuestionScore,
 )
 
+from .test_itas_import import counts
+
 AGENCIES = 60
 
 
@@ -48,17 +50,6 @@ def bulk(settings):
 @pytest.fixture
 def staff(db):
     return get_user_model().objects.create_user(username="staff", password="x", is_staff=True)
-
-
-def counts() -> tuple[int, ...]:
-    return (
-        Organization.objects.count(),
-        Assessment.objects.count(),
-        IndicatorScore.objects.count(),
-        DisclosureResult.objects.count(),
-        QuestionScore.objects.count(),
-        LogEntry.objects.count(),
-    )
 
 
 def snapshot() -> dict:
